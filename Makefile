@@ -1,0 +1,51 @@
+# Hubplan. Set-up is two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install test lint migrations-check messages stop-db clean
+
+run: setup
+	@echo ""
+	@echo "Hubplan: http://$(HOST):$(PORT)/  (log in as hr, planner, viewer or admin; password hubplan-demo)"
+	@echo ""
+	DEBUG=True $(MANAGE) runserver $(HOST):$(PORT)
+
+# Everything `make run` does except serving: for scripts and CI.
+setup: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_reference
+	$(MANAGE) seed_demo
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+test: install lint migrations-check
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+# Needs GNU gettext (Debian: gettext). Strings in an app go to <app>/locale, the rest
+# (templates/, hubplan/) to hubplan/locale. Compiled .mo files are committed.
+messages: install
+	$(MANAGE) makemessages -l sv -l en --no-obsolete --no-location -i var -i staticfiles -i docs
+	$(MANAGE) compilemessages -i .venv -i var
+
+stop-db:
+	$(BIN)/python -c "from hubplan.embedded_db import stop; stop()"
+
+clean:
+	rm -rf $(VENV) var staticfiles

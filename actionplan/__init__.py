@@ -1,0 +1,1 @@
+"""The action plan: four insatsområden, activities, timeline, budget and follow-up."""

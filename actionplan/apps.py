@@ -1,0 +1,9 @@
+"""The action plan: four insatsområden, activities, timeline, budget and follow-up."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionplanConfig(AppConfig):
+    name = "actionplan"
+    verbose_name = _("Handlingsplan")

@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests: reference data and a fixed cast of users.
+
+The cast mirrors the roles: ``viewer`` (Läsare), ``planner`` (Planerare), ``hr``
+(HR), ``admin`` (superuser) and ``nobody`` (signed in, no role). ``client_for``
+gives a logged-in test client for any of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+
+from hubplan.access import HR, PLANNER, VIEWER
+
+
+@pytest.fixture
+def reference_data(db):
+    """The shipped reference data: 290 kommuner, counties, organisations."""
+    call_command("load_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _make_user(username: str, role: str | None = None, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    return _make_user("t-viewer", VIEWER)
+
+
+@pytest.fixture
+def planner(db):
+    return _make_user("t-planner", PLANNER)
+
+
+@pytest.fixture
+def hr_user(db):
+    return _make_user("t-hr", HR)
+
+
+@pytest.fixture
+def superuser(db):
+    return _make_user("t-admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def nobody(db):
+    return _make_user("t-nobody")
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: a test client logged in as ``user``."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

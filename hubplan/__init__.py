@@ -1,0 +1,1 @@
+"""Hubplan: planning regional work hubs for Region Jämtland Härjedalen."""

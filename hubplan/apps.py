@@ -1,0 +1,12 @@
+"""The project app: roles, the base layout, the home page and cross-app commands."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hubplan.navigation import NavItem
+
+
+class HubplanConfig(AppConfig):
+    name = "hubplan"
+    verbose_name = _("Hubplan")
+    nav_items = (NavItem(_("Översikt"), "home", prefix="/"),)

