@@ -15,5 +15,9 @@ urlpatterns = [
     # The language switcher is also on the login page, so it must work signed out.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("municipalities/", include("mapping.urls")),
+    path("surveys/", include("mapping.survey_urls")),
+    path("hubs/", include("hubs.urls")),
+    path("agreements/", include("remoteagreements.urls")),
+    path("plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Sample arguments for URL patterns with parameters, by parameter name.
-SAMPLE_KWARGS = {"code": "2380"}
+SAMPLE_KWARGS = {"code": "2380", "pk": 1, "id": 1, "year": 2024, "month": 1}
 # Paths the crawler must not follow (side effects or Django's own admin).
 SKIP_PREFIXES = ("/admin/", "/logout/", "/static/", "/i18n/")
 

@@ -1,0 +1,4 @@
+"""URLs of the actionplan app."""
+
+app_name = "plan"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of the hubs app."""
+
+app_name = "hubs"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of the remoteagreements app."""
+
+app_name = "agreements"
+urlpatterns: list = []
