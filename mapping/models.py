@@ -6,6 +6,7 @@ statistics source uses, so imports can match on it directly.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -163,3 +164,363 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Kartläggning: surveys, commuting statistics, kommun context ------------------------------
+
+
+class SurveyRound(models.Model):
+    """One survey (enkätomgång), e.g. CERO's 2017 commuting survey or the week-16 2021 staff survey."""
+
+    class Kind(models.TextChoices):
+        COMMUTING_RESIDENCE = "commuting_residence", _("pendling och boende")
+        WORK_ENVIRONMENT = "work_environment", _("arbetsmiljö")
+        OTHER = "other", _("annan")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    date = models.DateField(_("datum"), help_text=_("När enkäten genomfördes (eller avslutades)."))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_rounds",
+        verbose_name=_("organisation"),
+        help_text=_("Den organisation som genomförde enkäten."),
+    )
+    kind = models.CharField(
+        _("typ"), max_length=30, choices=Kind.choices, default=Kind.COMMUTING_RESIDENCE
+    )
+    notes = models.TextField(_("anteckningar"), blank=True)
+
+    class Meta:
+        verbose_name = _("enkätomgång")
+        verbose_name_plural = _("enkätomgångar")
+        ordering = ["-date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["commuting_residence", "work_environment", "other"]),
+                name="survey_round_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:round-detail", args=[self.pk])
+
+
+class SurveyResponse(models.Model):
+    """One anonymous answer: no names and no personnummer are ever stored."""
+
+    class Mode(models.TextChoices):
+        CAR = "car", _("bil")
+        BUS = "bus", _("buss")
+        TRAIN = "train", _("tåg")
+        BIKE_WALK = "bike_walk", _("cykel/gång")
+        OTHER = "other", _("annat")
+
+    class Interest(models.TextChoices):
+        YES = "yes", _("ja")
+        MAYBE = "maybe", _("kanske")
+        NO = "no", _("nej")
+
+    class Employer(models.TextChoices):
+        REGION = "region", _("regionen")
+        MUNICIPALITY = "municipality", _("kommun")
+        OTHER = "other", _("annan")
+
+    round = models.ForeignKey(
+        SurveyRound,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("enkätomgång"),
+    )
+    survey_import = models.ForeignKey(
+        "SurveyImport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("import"),
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("Svarandens arbetsgivare.")
+    )
+    employer_kind = models.CharField(
+        _("arbetsgivartyp"),
+        max_length=20,
+        choices=Employer.choices,
+        default=Employer.OTHER,
+        help_text=_("Härleds ur organisationen: regionen, en kommun eller annan."),
+    )
+    unit = models.CharField(_("enhet"), max_length=200, blank=True)
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("hemkommun")
+    )
+    postcode = models.CharField(_("postnummer"), max_length=6, blank=True)
+    workplace_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("arbetsplatskommun"),
+    )
+    distance_km = models.DecimalField(
+        _("avstånd (km)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+        help_text=_("Enkel väg."),
+    )
+    travel_minutes = models.PositiveSmallIntegerField(
+        _("restid (minuter)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(720)],
+        help_text=_("Enkel väg."),
+    )
+    mode = models.CharField(_("färdmedel"), max_length=12, choices=Mode.choices, blank=True)
+    commute_days_per_week = models.DecimalField(
+        _("pendlingsdagar per vecka"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(7)],
+    )
+    work_hours_per_day = models.DecimalField(
+        _("arbetstimmar per dag"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
+    hub_interest = models.CharField(
+        _("intresse för hubb eller flexibelt arbete"),
+        max_length=5,
+        choices=Interest.choices,
+        blank=True,
+    )
+    hub_days_per_week = models.DecimalField(
+        _("hubbdagar per vecka"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(7)],
+        help_text=_("Hur många dagar i veckan svaranden skulle arbeta från en hubb."),
+    )
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("enkätsvar")
+        verbose_name_plural = _("enkätsvar")
+        ordering = ["round", "id"]
+        indexes = [models.Index(fields=["round", "home_municipality"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(distance_km__gte=0, distance_km__lte=2000)
+                | models.Q(distance_km__isnull=True),
+                name="survey_response_distance_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(travel_minutes__lte=720) | models.Q(travel_minutes__isnull=True),
+                name="survey_response_travel_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(commute_days_per_week__gte=0, commute_days_per_week__lte=7)
+                | models.Q(commute_days_per_week__isnull=True),
+                name="survey_response_commute_days_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_hours_per_day__gte=0, work_hours_per_day__lte=24)
+                | models.Q(work_hours_per_day__isnull=True),
+                name="survey_response_work_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hub_days_per_week__gte=0, hub_days_per_week__lte=7)
+                | models.Q(hub_days_per_week__isnull=True),
+                name="survey_response_hub_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return self.round.get_absolute_url()
+
+
+class SurveyImport(models.Model):
+    """One file imported into a round; also the job whose progress the import page polls.
+
+    Importing the same file (same SHA-256) into the same round again is a no-op:
+    a completed import with that hash exists, so nothing is read or written.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckades")
+
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="imports", verbose_name=_("enkätomgång")
+    )
+    file_name = models.CharField(_("filnamn"), max_length=255, blank=True)
+    file_sha256 = models.CharField(_("filens SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    valid_only = models.BooleanField(
+        _("bara giltiga rader"),
+        default=False,
+        help_text=_("Användaren valde att hoppa över ogiltiga rader."),
+    )
+    total_rows = models.PositiveIntegerField(_("rader i filen"), default=0)
+    processed_rows = models.PositiveIntegerField(_("behandlade rader"), default=0)
+    row_count = models.PositiveIntegerField(_("importerade rader"), default=0)
+    skipped_count = models.PositiveIntegerField(_("överhoppade rader"), default=0)
+    message = models.TextField(_("meddelande"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    finished = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enkätimport")
+        verbose_name_plural = _("enkätimporter")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "file_sha256"],
+                condition=models.Q(status="done"),
+                name="survey_import_same_file_once_per_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows"))
+                | models.Q(total_rows=0),
+                name="survey_import_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.file_sha256[:12]} → {self.round}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:import-detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class CommutingFlow(models.Model):
+    """SCB RAMS: people living in one kommun and working in another (or the same), per year."""
+
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("bostadskommun")
+    )
+    workplace_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("arbetsställekommun"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1985), MaxValueValidator(2100)]
+    )
+    commuters = models.PositiveIntegerField(_("antal förvärvsarbetande"))
+
+    class Meta:
+        verbose_name = _("pendlingsström (RAMS)")
+        verbose_name_plural = _("pendlingsströmmar (RAMS)")
+        ordering = ["-year", "home_municipality", "workplace_municipality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_municipality", "workplace_municipality", "year"],
+                name="commuting_flow_unique_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.home_municipality_id} → {self.workplace_municipality_id} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:rams")
+
+
+class MunicipalityMigration(models.Model):
+    """In- and out-migration (inflyttade, utflyttade) of a kommun in a year."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1968), MaxValueValidator(2100)]
+    )
+    in_migration = models.PositiveIntegerField(_("inflyttade"))
+    out_migration = models.PositiveIntegerField(_("utflyttade"))
+
+    class Meta:
+        verbose_name = _("flyttningar")
+        verbose_name_plural = _("flyttningar")
+        ordering = ["municipality", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="municipality_migration_unique_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:context")
+
+    @property
+    def net(self) -> int:
+        return self.in_migration - self.out_migration
+
+
+class RecruitmentNeed(models.Model):
+    """Expected recruitment need in a sector of a kommun in a year."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(1968), MaxValueValidator(2100)]
+    )
+    sector = models.CharField(
+        _("sektor"), max_length=100, help_text=_("T.ex. vård och omsorg, utbildning.")
+    )
+    needed = models.PositiveIntegerField(_("rekryteringsbehov"), help_text=_("Antal personer."))
+
+    class Meta:
+        verbose_name = _("rekryteringsbehov")
+        verbose_name_plural = _("rekryteringsbehov")
+        ordering = ["municipality", "year", "sector"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "sector"],
+                name="recruitment_need_unique_per_sector_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.year} {self.sector}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:context")
