@@ -38,3 +38,18 @@ def test_the_user_can_switch_to_english_and_back(client_for, viewer, reference_d
     assert '<html lang="en">' in html
     client.post(reverse("set_language"), {"language": "sv", "next": "/"})
     assert "Logga ut" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_swedish_until_the_user_chooses(client_for, viewer):
+    client = client_for(viewer)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
+    assert "Logga ut" in html
+
+
+@pytest.mark.django_db
+def test_years_are_not_written_with_a_thousand_separator(client_for, viewer, reference_data):
+    html = client_for(viewer).get("/municipalities/").content.decode()
+    assert "(2024)" in html
+    assert "2\xa0024)" not in html
