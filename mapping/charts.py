@@ -45,3 +45,54 @@ def choropleth(municipalities, values: dict[str, float | None], *, title: str) -
     )
     fig.update_layout(**map_layout(boundaries=[], center=REGION_CENTER, zoom=REGION_ZOOM))
     return figure_data(fig)
+
+
+# --- Survey analyses ---------------------------------------------------------------------------
+
+
+def flow_sankey(pairs: list[tuple[str, str, int]], names: dict[str, str]) -> dict:
+    """Sankey of home kommun (left) → workplace kommun (right)."""
+    homes = sorted({h for h, _w, _n in pairs}, key=lambda c: names.get(c, c))
+    works = sorted({w for _h, w, _n in pairs}, key=lambda c: names.get(c, c))
+    labels = [names.get(c, c) for c in homes] + [names.get(c, c) for c in works]
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": labels, "pad": 12, "thickness": 14},
+            link={
+                "source": [homes.index(h) for h, _w, _n in pairs],
+                "target": [len(homes) + works.index(w) for _h, w, _n in pairs],
+                "value": [n for _h, _w, n in pairs],
+            },
+        )
+    )
+    fig.update_layout(height=480)
+    return figure_data(fig)
+
+
+def bars(labels: list[str], values: list, *, title: str, horizontal: bool = False) -> dict:
+    """A simple bar chart; ``None`` values (suppressed cells) are drawn as gaps."""
+    trace = (
+        go.Bar(y=labels, x=values, orientation="h") if horizontal else go.Bar(x=labels, y=values)
+    )
+    fig = go.Figure(trace)
+    fig.update_layout(height=360, yaxis_title=None if horizontal else title)
+    if horizontal:
+        fig.update_layout(xaxis_title=title, yaxis={"autorange": "reversed"})
+    return figure_data(fig)
+
+
+def trend_lines(series: dict[str, list[tuple[int, int]]], *, title: str) -> dict:
+    """One line per kommun: (year, value) points."""
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[y for y, _v in points],
+                y=[v for _y, v in points],
+                name=name,
+                mode="lines+markers",
+            )
+            for name, points in series.items()
+        ]
+    )
+    fig.update_layout(height=380, yaxis_title=title)
+    return figure_data(fig)

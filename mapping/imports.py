@@ -1,0 +1,709 @@
+"""Importing survey answers, SCB RAMS commuting statistics and kommun context from CSV/XLSX.
+
+The survey import has three steps, shared by the browser flow and the
+``import_survey`` command:
+
+1. :func:`guess_mapping` pairs the file's headers with our fields (Swedish
+   headers first, English aliases, case and å/ä/ö folded).
+2. :func:`validate_file` checks the WHOLE file, chunk by chunk, and lists every
+   error as (row, column, value, reason). Row numbers are the spreadsheet's:
+   the header is row 1.
+3. :func:`import_file` writes the rows in batches inside one transaction.
+   Nothing is written unless every row is valid, unless the caller asks for the
+   valid rows only (``valid_only``), in which case the report counts the rows
+   left out. The same file (same SHA-256) imported into the same round again is
+   a no-op: the second import reads nothing and writes nothing.
+
+Files are read with :func:`hubplan.tabular.read_table` in chunks of
+``CHUNK_ROWS`` rows, so memory stays bounded whatever the file size (XLSX is
+read whole by openpyxl; very large files should come as CSV).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hubplan.tabular import normalise_header, parse_decimal, read_table
+from mapping.models import (
+    CommutingFlow,
+    Municipality,
+    MunicipalityMigration,
+    Organisation,
+    RecruitmentNeed,
+    SurveyImport,
+    SurveyResponse,
+    SurveyRound,
+)
+
+CHUNK_ROWS = 20_000
+BATCH_ROWS = 2_000
+# The page and the command list at most this many errors; the count is always complete.
+MAX_ERRORS_KEPT = 1_000
+
+# Error reasons, reused by the tests.
+ERR_REQUIRED = gettext_noop("Värdet saknas men krävs.")
+ERR_UNKNOWN_MUNICIPALITY = gettext_noop(
+    "Okänd kommun: ange SCB:s kommunnamn eller fyrsiffriga kommunkod."
+)
+ERR_NUMBER = gettext_noop("Inte ett tal.")
+ERR_WHOLE_NUMBER = gettext_noop("Inte ett heltal.")
+ERR_RANGE = gettext_noop("Utanför tillåtet intervall ({low}–{high}).")
+ERR_CHOICE = gettext_noop("Okänt värde; tillåtna: {allowed}.")
+ERR_POSTCODE = gettext_noop("Postnumret ska ha fem siffror.")
+ERR_TOO_LONG = gettext_noop("För långt (högst {n} tecken).")
+ERR_MISSING_COLUMN = gettext_noop("Kolumnen {column} saknas i filen.")
+MSG_ALREADY_IMPORTED = gettext_noop(
+    "Filen är redan importerad till den här omgången; inget lades till."
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # the Swedish header of the template
+    aliases: tuple[str, ...]
+    required: bool = False
+    label: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("organisation", "organisation", ("organization", "arbetsgivare", "employer")),
+    Column("unit", "enhet", ("unit", "avdelning", "department")),
+    Column(
+        "home_municipality",
+        "hemkommun",
+        ("home_municipality", "bostadskommun", "home_kommun", "boendekommun"),
+        required=True,
+    ),
+    Column("postcode", "postnummer", ("postcode", "postal_code", "zip", "postnr")),
+    Column(
+        "workplace_municipality",
+        "arbetsplatskommun",
+        ("workplace_municipality", "arbetskommun", "arbetsstallekommun", "work_municipality"),
+        required=True,
+    ),
+    Column("distance_km", "avstånd_km", ("distance_km", "avstand", "distance")),
+    Column("travel_minutes", "restid_min", ("travel_minutes", "restid", "travel_time_min")),
+    Column("mode", "färdmedel", ("mode", "transport_mode", "fardsatt")),
+    Column(
+        "commute_days_per_week",
+        "pendlingsdagar_per_vecka",
+        ("commute_days_per_week", "pendlingsdagar", "commute_days"),
+    ),
+    Column(
+        "work_hours_per_day",
+        "arbetstimmar_per_dag",
+        ("work_hours_per_day", "arbetstimmar", "work_hours"),
+    ),
+    Column("hub_interest", "intresse_hubb", ("hub_interest", "intresse", "interest")),
+    Column(
+        "hub_days_per_week", "hubbdagar_per_vecka", ("hub_days_per_week", "hubbdagar", "hub_days")
+    ),
+    Column("comment", "kommentar", ("comment", "kommentarer", "fritext")),
+)
+COLUMNS_BY_FIELD = {c.field: c for c in COLUMNS}
+
+# The template's documentation: one line per column, shown on the import page.
+TEMPLATE_HELP = {
+    "organisation": gettext_noop(
+        "Svarandens arbetsgivare, t.ex. Region Jämtland Härjedalen eller Krokoms kommun."
+    ),
+    "unit": gettext_noop("Enhet eller avdelning (frivilligt)."),
+    "home_municipality": gettext_noop(
+        "Kommunen där svaranden bor: namn (med eller utan 'kommun') eller kod."
+    ),
+    "postcode": gettext_noop("Postnummer, fem siffror (frivilligt)."),
+    "workplace_municipality": gettext_noop("Kommunen där arbetsplatsen ligger: namn eller kod."),
+    "distance_km": gettext_noop("Avstånd till arbetet enkel väg i km, decimalkomma går bra."),
+    "travel_minutes": gettext_noop("Restid enkel väg i hela minuter."),
+    "mode": gettext_noop(
+        "bil, buss, tåg, cykel_gång eller annat (car, bus, train, bike_walk, other)."
+    ),
+    "commute_days_per_week": gettext_noop("Dagar per vecka som svaranden pendlar (0–7)."),
+    "work_hours_per_day": gettext_noop("Arbetstimmar per arbetsdag (0–24)."),
+    "hub_interest": gettext_noop("ja, kanske eller nej (yes, maybe, no)."),
+    "hub_days_per_week": gettext_noop(
+        "Dagar per vecka svaranden skulle arbeta från en hubb (0–7)."
+    ),
+    "comment": gettext_noop("Fritext. Skriv aldrig namn eller personnummer."),
+}
+TEMPLATE_EXAMPLE = (
+    "Region Jämtland Härjedalen",
+    "Regionstaben",
+    "Krokom",
+    "83531",
+    "Östersund",
+    "24,5",
+    "30",
+    "bil",
+    "5",
+    "8",
+    "ja",
+    "2",
+    "",
+)
+
+MODE_VALUES = {
+    "bil": "car",
+    "car": "car",
+    "buss": "bus",
+    "bus": "bus",
+    "tag": "train",
+    "train": "train",
+    "cykel_gang": "bike_walk",
+    "cykel": "bike_walk",
+    "gang": "bike_walk",
+    "cykel_och_gang": "bike_walk",
+    "bike_walk": "bike_walk",
+    "bike": "bike_walk",
+    "walk": "bike_walk",
+    "annat": "other",
+    "other": "other",
+}
+INTEREST_VALUES = {
+    "ja": "yes",
+    "yes": "yes",
+    "j": "yes",
+    "kanske": "maybe",
+    "maybe": "maybe",
+    "nej": "no",
+    "no": "no",
+    "n": "no",
+}
+_DIGITS = re.compile(r"^\d{1,4}$")
+_LEADING_CODE = re.compile(r"^(\d{4})\b")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Report:
+    """What validation or an import found; every error counted, the first MAX_ERRORS_KEPT kept."""
+
+    total_rows: int = 0
+    valid_rows: int = 0
+    imported: int = 0
+    skipped: int = 0
+    error_count: int = 0
+    invalid_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    already_imported: bool = False
+    message: str = ""
+
+    def add(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def lines(self) -> list[str]:
+        """The report as text lines (the command prints these)."""
+        out = [
+            _("Rader i filen: %(n)d, giltiga: %(v)d, ogiltiga: %(i)d, fel: %(e)d.")
+            % {
+                "n": self.total_rows,
+                "v": self.valid_rows,
+                "i": self.invalid_rows,
+                "e": self.error_count,
+            }
+        ]
+        out += [
+            _("Rad %(row)d, kolumn %(column)s, värde %(value)r: %(reason)s")
+            % {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
+            for e in self.errors
+        ]
+        if self.error_count > len(self.errors):
+            out.append(_("… och %(n)d fel till.") % {"n": self.error_count - len(self.errors)})
+        return out
+
+
+class ImportRejected(Exception):
+    """The file has invalid rows and the caller did not ask for the valid rows only."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.message or "invalid rows")
+        self.report = report
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def chunks(path: str | Path, *, chunksize: int = CHUNK_ROWS) -> Iterator:
+    """The file's rows, ``chunksize`` at a time, as DataFrames of strings."""
+    with open(path, "rb") as fh:
+        yield from read_table(fh, chunksize=chunksize)
+
+
+def preview(path: str | Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """The file's headers and its first ``rows`` rows, for the column-mapping step."""
+    with open(path, "rb") as fh:
+        frame = next(read_table(fh, nrows=rows), None)
+    if frame is None:
+        return [], []
+    headers = [str(h) for h in frame.columns]
+    return headers, [["" if v is None else str(v) for v in row] for row in frame.itertuples(False)]
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """field → the file's header for it, matched on the folded Swedish header or an alias."""
+    folded = {normalise_header(h): h for h in headers}
+    mapping = {}
+    for column in COLUMNS:
+        for name in (column.header, column.field, *column.aliases):
+            if (key := normalise_header(name)) in folded:
+                mapping[column.field] = folded[key]
+                break
+    return mapping
+
+
+def missing_required(mapping: dict[str, str]) -> list[str]:
+    return [c.header for c in COLUMNS if c.required and not mapping.get(c.field)]
+
+
+# --- Resolving values -------------------------------------------------------------------------
+
+
+class MunicipalityResolver:
+    """Kommun name (with or without "kommun", any case, with or without å/ä/ö) or code → code."""
+
+    def __init__(self):
+        self.codes: set[str] = set()
+        self.by_name: dict[str, str] = {}
+        for code, name, official in Municipality.objects.values_list(
+            "code", "name", "official_name"
+        ):
+            self.codes.add(code)
+            for variant in (name, official, f"{name} kommun", f"{name}s kommun"):
+                self.by_name.setdefault(normalise_header(variant), code)
+
+    def __call__(self, text: str) -> str | None:
+        text = str(text).strip()
+        if match := _LEADING_CODE.match(text):  # "2380" or SCB's "2380 Östersund"
+            return match.group(1) if match.group(1) in self.codes else None
+        if _DIGITS.match(text):  # Excel drops the leading zero of e.g. 0114
+            code = text.zfill(4)
+            return code if code in self.codes else None
+        key = normalise_header(text)
+        return self.by_name.get(key) or self.by_name.get(re.sub(r"_kommun$", "", key))
+
+
+class EmployerResolver:
+    """Respondent's organisation text → region, kommun or other employer."""
+
+    def __init__(self):
+        kinds = dict(Organisation.objects.values_list("name", "kind"))
+        self.known = {normalise_header(name): kind for name, kind in kinds.items()}
+
+    def __call__(self, text: str) -> str:
+        key = normalise_header(text or "")
+        kind = self.known.get(key)
+        Employer = SurveyResponse.Employer
+        if kind in (Organisation.Kind.REGION, Organisation.Kind.ADMINISTRATION):
+            return Employer.REGION
+        if kind == Organisation.Kind.MUNICIPALITY:
+            return Employer.MUNICIPALITY
+        if kind:
+            return Employer.OTHER
+        if "region" in key.split("_"):
+            return Employer.REGION
+        if "kommun" in key:
+            return Employer.MUNICIPALITY
+        return Employer.OTHER
+
+
+def _number(value, *, low, high, whole=False):
+    """(number, reason): parsed and range-checked, or (None, why not)."""
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        return None, _(ERR_NUMBER)
+    if whole and number != number.to_integral_value():
+        return None, _(ERR_WHOLE_NUMBER)
+    if not (low <= number <= high):
+        return None, _(ERR_RANGE).format(low=low, high=high)
+    return (int(number) if whole else number), None
+
+
+_NUMBER_FIELDS = {
+    "distance_km": {"low": 0, "high": 2000},
+    "travel_minutes": {"low": 0, "high": 720, "whole": True},
+    "commute_days_per_week": {"low": 0, "high": 7},
+    "work_hours_per_day": {"low": 0, "high": 24},
+    "hub_days_per_week": {"low": 0, "high": 7},
+}
+_DECIMAL_PLACES = {
+    "distance_km": 1,
+    "commute_days_per_week": 1,
+    "work_hours_per_day": 2,
+    "hub_days_per_week": 1,
+}
+_TEXT_LIMITS = {"organisation": 200, "unit": 200}
+
+
+class RowValidator:
+    """Turns one row (a dict header → text) into SurveyResponse fields or a list of errors."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.mapping = {f: h for f, h in mapping.items() if h}
+        self.municipality = MunicipalityResolver()
+        self.employer = EmployerResolver()
+
+    def __call__(self, row_number: int, row: dict) -> tuple[dict | None, list[RowError]]:
+        values: dict = {}
+        errors: list[RowError] = []
+
+        def fail(f: str, raw, reason: str):
+            errors.append(
+                RowError(
+                    row_number, self.mapping.get(f, f), "" if raw is None else str(raw), reason
+                )
+            )
+
+        for column in COLUMNS:
+            header = self.mapping.get(column.field)
+            raw = row.get(header) if header else None
+            raw = raw.strip() if isinstance(raw, str) else raw
+            f = column.field
+            if raw in (None, ""):
+                if column.required:
+                    fail(f, raw, _(ERR_REQUIRED))
+                continue
+            if f in ("home_municipality", "workplace_municipality"):
+                code = self.municipality(raw)
+                if code is None:
+                    fail(f, raw, _(ERR_UNKNOWN_MUNICIPALITY))
+                else:
+                    values[f + "_id"] = code
+            elif f in _NUMBER_FIELDS:
+                number, reason = _number(raw, **_NUMBER_FIELDS[f])
+                if reason:
+                    fail(f, raw, reason)
+                else:
+                    if f in _DECIMAL_PLACES:
+                        number = number.quantize(Decimal(1).scaleb(-_DECIMAL_PLACES[f]))
+                    values[f] = number
+            elif f == "mode":
+                mode = MODE_VALUES.get(normalise_header(raw))
+                if mode is None:
+                    fail(f, raw, _(ERR_CHOICE).format(allowed="bil, buss, tåg, cykel_gång, annat"))
+                else:
+                    values[f] = mode
+            elif f == "hub_interest":
+                interest = INTEREST_VALUES.get(normalise_header(raw))
+                if interest is None:
+                    fail(f, raw, _(ERR_CHOICE).format(allowed="ja, kanske, nej"))
+                else:
+                    values[f] = interest
+            elif f == "postcode":
+                digits = re.sub(r"\s", "", raw)
+                if not re.fullmatch(r"\d{5}", digits):
+                    fail(f, raw, _(ERR_POSTCODE))
+                else:
+                    values[f] = digits
+            else:
+                limit = _TEXT_LIMITS.get(f)
+                if limit and len(raw) > limit:
+                    fail(f, raw, _(ERR_TOO_LONG).format(n=limit))
+                else:
+                    values[f] = raw
+        if errors:
+            return None, errors
+        values["employer_kind"] = self.employer(values.get("organisation", ""))
+        return values, []
+
+
+def _rows(frame, first_row_number: int) -> Iterator[tuple[int, dict]]:
+    headers = [str(h) for h in frame.columns]
+    for offset, values in enumerate(frame.itertuples(index=False, name=None)):
+        yield first_row_number + offset, dict(zip(headers, values, strict=True))
+
+
+def validate_file(
+    path: str | Path, mapping: dict[str, str], *, chunksize: int = CHUNK_ROWS
+) -> Report:
+    """Check every row of the file; nothing is written."""
+    report = Report()
+    for column in missing_required(mapping):
+        report.add(RowError(1, column, "", _(ERR_MISSING_COLUMN).format(column=column)))
+    validator = RowValidator(mapping)
+    next_row = 2  # the header is row 1
+    for frame in chunks(path, chunksize=chunksize):
+        for number, row in _rows(frame, next_row):
+            _values, errors = validator(number, row)
+            report.total_rows += 1
+            if errors:
+                report.invalid_rows += 1
+                for error in errors:
+                    report.add(error)
+            else:
+                report.valid_rows += 1
+        next_row += len(frame)
+    return report
+
+
+def already_imported(survey_round: SurveyRound, sha256: str) -> bool:
+    return SurveyImport.objects.filter(
+        round=survey_round, file_sha256=sha256, status=SurveyImport.Status.DONE
+    ).exists()
+
+
+def import_file(
+    *,
+    path: str | Path,
+    survey_round: SurveyRound,
+    mapping: dict[str, str],
+    user=None,
+    valid_only: bool = False,
+    job: SurveyImport | None = None,
+    file_name: str = "",
+    chunksize: int = CHUNK_ROWS,
+    batch_size: int = BATCH_ROWS,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Import the file into ``survey_round`` (see the module docstring for the rules).
+
+    Raises :class:`ImportRejected` (nothing written) when a row is invalid and
+    ``valid_only`` is False. ``progress(rows_done)`` is called after each chunk.
+    """
+    sha256 = file_sha256(path)
+    if already_imported(survey_round, sha256):
+        if job is not None:
+            job.delete()
+        return Report(already_imported=True, message=_(MSG_ALREADY_IMPORTED))
+
+    report = validate_file(path, mapping, chunksize=chunksize)
+    if not report.ok and (not valid_only or report.valid_rows == 0 or missing_required(mapping)):
+        report.message = _("Inget importerades: filen har fel.")
+        raise ImportRejected(report)
+
+    validator = RowValidator(mapping)
+    with transaction.atomic():
+        if job is None:
+            job = SurveyImport(round=survey_round, user=user, file_name=file_name[:255])
+        job.file_sha256 = sha256
+        job.valid_only = valid_only
+        job.total_rows = report.total_rows
+        job.status = SurveyImport.Status.RUNNING
+        job.save()
+        batch: list[SurveyResponse] = []
+        next_row = 2
+        done = 0
+        for frame in chunks(path, chunksize=chunksize):
+            for number, row in _rows(frame, next_row):
+                values, errors = validator(number, row)
+                if errors:
+                    continue  # counted by the validation above
+                batch.append(SurveyResponse(round=survey_round, survey_import=job, **values))
+                if len(batch) >= batch_size:
+                    SurveyResponse.objects.bulk_create(batch)
+                    report.imported += len(batch)
+                    batch = []
+            next_row += len(frame)
+            done += len(frame)
+            if progress:
+                progress(done)
+        if batch:
+            SurveyResponse.objects.bulk_create(batch)
+            report.imported += len(batch)
+        report.skipped = report.invalid_rows
+        job.row_count = report.imported
+        job.skipped_count = report.skipped
+        job.processed_rows = report.total_rows
+        job.status = SurveyImport.Status.DONE
+        job.finished = timezone.now()
+        job.message = _("%(n)d rader importerades, %(s)d ogiltiga rader lämnades utanför.") % {
+            "n": report.imported,
+            "s": report.skipped,
+        }
+        job.save()
+    report.message = job.message
+    return report
+
+
+# --- SCB RAMS commuting and kommun context ----------------------------------------------------
+
+
+def _find(headers: list[str], *names: str) -> str | None:
+    folded = {normalise_header(h): h for h in headers}
+    for name in names:
+        for key, header in folded.items():
+            if key == name or key.startswith(name):
+                return header
+    return None
+
+
+def _count(value, row, column, report) -> int | None:
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        number = None
+    if number is None or number < 0 or number != number.to_integral_value():
+        # SCB marks suppressed cells with ".." which we skip rather than fail on.
+        if str(value).strip() in ("..", "."):
+            return None
+        report.add(RowError(row, column, str(value), _(ERR_WHOLE_NUMBER)))
+        return None
+    return int(number)
+
+
+def import_rams(path: str | Path) -> Report:
+    """SCB's commuting table: bostadskommun × arbetsställekommun, years as columns or an år column.
+
+    Kommuner may be codes, names or SCB's "2380 Östersund". Existing
+    (home, workplace, year) figures are updated, so a second import adds nothing.
+    """
+    report = Report()
+    resolve = MunicipalityResolver()
+    objs: dict[tuple, CommutingFlow] = {}
+    next_row = 2
+    for frame in chunks(path):
+        headers = [str(h) for h in frame.columns]
+        home_col = _find(headers, "bostadskommun", "hemkommun", "home", "region")
+        work_col = _find(
+            headers, "arbetsstallekommun", "arbetsplatskommun", "arbetsstalleregion", "work"
+        )
+        year_col = _find(headers, "ar", "year")
+        value_col = _find(headers, "antal", "pendlare", "commuters", "forvarvsarbetande")
+        year_cols = [h for h in headers if re.fullmatch(r"\d{4}", h.strip())]
+        if not home_col or not work_col or not (year_cols or (year_col and value_col)):
+            report.add(
+                RowError(
+                    1,
+                    "",
+                    "",
+                    _("Hittar inte kolumnerna för bostadskommun, arbetsställekommun och år."),
+                )
+            )
+            return report
+        for number, row in _rows(frame, next_row):
+            report.total_rows += 1
+            home, work = resolve(row[home_col] or ""), resolve(row[work_col] or "")
+            if not home or not work:
+                bad = home_col if not home else work_col
+                report.add(RowError(number, bad, str(row[bad]), _(ERR_UNKNOWN_MUNICIPALITY)))
+                continue
+            pairs = (
+                [(int(h), row[h]) for h in year_cols]
+                if year_cols
+                else [(int(parse_decimal(row[year_col]) or 0), row[value_col])]
+            )
+            for year, raw in pairs:
+                n = _count(raw, number, str(year), report)
+                if n is not None:
+                    objs[(home, work, year)] = CommutingFlow(
+                        home_municipality_id=home,
+                        workplace_municipality_id=work,
+                        year=year,
+                        commuters=n,
+                    )
+        next_row += len(frame)
+    if report.ok:
+        with transaction.atomic():
+            CommutingFlow.objects.bulk_create(
+                list(objs.values()),
+                batch_size=BATCH_ROWS,
+                update_conflicts=True,
+                unique_fields=["home_municipality", "workplace_municipality", "year"],
+                update_fields=["commuters"],
+            )
+        report.imported = len(objs)
+    return report
+
+
+def import_context(path: str | Path) -> Report:
+    """Kommun context: migration (kommun, år, inflyttade, utflyttade) and/or
+    recruitment needs (kommun, år, sektor, rekryteringsbehov). Upserts, so a
+    second import of the same file adds nothing."""
+    report = Report()
+    resolve = MunicipalityResolver()
+    migrations: dict[tuple, MunicipalityMigration] = {}
+    needs: dict[tuple, RecruitmentNeed] = {}
+    next_row = 2
+    for frame in chunks(path):
+        headers = [str(h) for h in frame.columns]
+        kommun = _find(headers, "kommun", "municipality")
+        year = _find(headers, "ar", "year")
+        inflow = _find(headers, "inflyttade", "in_migration", "inflyttning")
+        outflow = _find(headers, "utflyttade", "out_migration", "utflyttning")
+        sector = _find(headers, "sektor", "sector", "bransch")
+        needed = _find(headers, "rekryteringsbehov", "needed", "recruitment")
+        if not kommun or not year or not ((inflow and outflow) or (sector and needed)):
+            report.add(
+                RowError(
+                    1,
+                    "",
+                    "",
+                    _(
+                        "Filen behöver kolumnerna kommun och år samt inflyttade och utflyttade eller sektor och rekryteringsbehov."
+                    ),
+                )
+            )
+            return report
+        for number, row in _rows(frame, next_row):
+            report.total_rows += 1
+            code = resolve(row[kommun] or "")
+            if not code:
+                report.add(RowError(number, kommun, str(row[kommun]), _(ERR_UNKNOWN_MUNICIPALITY)))
+                continue
+            y = _count(row[year], number, year, report)
+            if y is None or not 1968 <= y <= 2100:
+                continue
+            if inflow and outflow and row.get(inflow) not in (None, ""):
+                i, o = (
+                    _count(row[inflow], number, inflow, report),
+                    _count(row[outflow], number, outflow, report),
+                )
+                if i is not None and o is not None:
+                    migrations[(code, y)] = MunicipalityMigration(
+                        municipality_id=code, year=y, in_migration=i, out_migration=o
+                    )
+            if sector and needed and row.get(sector):
+                n = _count(row[needed], number, needed, report)
+                if n is not None:
+                    needs[(code, y, row[sector].strip())] = RecruitmentNeed(
+                        municipality_id=code, year=y, sector=row[sector].strip()[:100], needed=n
+                    )
+        next_row += len(frame)
+    if report.ok:
+        with transaction.atomic():
+            MunicipalityMigration.objects.bulk_create(
+                list(migrations.values()),
+                update_conflicts=True,
+                unique_fields=["municipality", "year"],
+                update_fields=["in_migration", "out_migration"],
+            )
+            RecruitmentNeed.objects.bulk_create(
+                list(needs.values()),
+                update_conflicts=True,
+                unique_fields=["municipality", "year", "sector"],
+                update_fields=["needed"],
+            )
+        report.imported = len(migrations) + len(needs)
+    return report

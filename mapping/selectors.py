@@ -1,0 +1,273 @@
+"""Reads and aggregates over survey answers, RAMS commuting and kommun context, in SQL.
+
+Each function returns plain rows (dicts) aggregated by the database; the pure
+arithmetic on those sums is in :mod:`mapping.analysis`. Dashboards in other apps
+may use :func:`latest_round`, :func:`commuters_by_home_municipality` and
+:func:`potential_hub_users_by_municipality`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Least
+
+from mapping import analysis
+from mapping.models import (
+    CommutingFlow,
+    Municipality,
+    MunicipalityMigration,
+    RecruitmentNeed,
+    SurveyResponse,
+    SurveyRound,
+)
+
+COMMUTER = ~Q(home_municipality=F("workplace_municipality"))
+POSITIVE = Q(hub_interest__in=[SurveyResponse.Interest.YES, SurveyResponse.Interest.MAYBE])
+TRAVEL_TIME_BINS = ((0, 15), (15, 30), (30, 45), (45, 60), (60, 90), (90, None))
+
+
+def rounds():
+    """Every round with its number of answers and imports."""
+    return SurveyRound.objects.select_related("organisation").annotate(
+        n_responses=Count("responses", distinct=True), n_imports=Count("imports", distinct=True)
+    )
+
+
+def latest_round(kind: str | None = None) -> SurveyRound | None:
+    """The most recent round (of ``kind``) that has answers."""
+    qs = SurveyRound.objects.filter(responses__isnull=False).distinct()
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-date", "-pk").first()
+
+
+def municipality_names() -> dict[str, str]:
+    return dict(Municipality.objects.values_list("code", "name"))
+
+
+def flow_pairs(survey_round) -> list[tuple[str, str, int]]:
+    """(home code, workplace code, answers) for every pair in the round."""
+    return list(
+        survey_round.responses.values_list("home_municipality", "workplace_municipality")
+        .annotate(n=Count("id"))
+        .order_by("home_municipality", "workplace_municipality")
+    )
+
+
+def commuters_by_home_municipality(survey_round=None) -> list[dict]:
+    """Commuters (home kommun ≠ workplace kommun) per home kommun, with their share of all commuters."""
+    survey_round = survey_round or latest_round()
+    if survey_round is None:
+        return []
+    rows = list(
+        survey_round.responses.filter(COMMUTER)
+        .values("home_municipality", name=F("home_municipality__name"))
+        .annotate(n=Count("id"))
+        .order_by("-n", "name")
+    )
+    total = sum(r["n"] for r in rows)
+    for r in rows:
+        r["share"] = analysis.share(r["n"], total)
+    return rows
+
+
+def positive_to_flexible_work(survey_round) -> tuple[int, int]:
+    """(answered yes or maybe, answered the question at all)."""
+    counts = survey_round.responses.exclude(hub_interest="").aggregate(
+        positive=Count("id", filter=POSITIVE), answered=Count("id")
+    )
+    return counts["positive"], counts["answered"]
+
+
+def travel_time_distribution(survey_round) -> list[dict]:
+    """Answers per one-way travel-time band."""
+    aggregates = {}
+    for low, high in TRAVEL_TIME_BINS:
+        condition = Q(travel_minutes__gte=low)
+        if high is not None:
+            condition &= Q(travel_minutes__lt=high)
+        aggregates[f"b{low}"] = Count("id", filter=condition)
+    counts = survey_round.responses.aggregate(**aggregates)
+    return [{"low": low, "high": high, "n": counts[f"b{low}"]} for low, high in TRAVEL_TIME_BINS]
+
+
+def _weekly_sums(qs, days):
+    """Σ km × days and Σ minutes × days per mode; ``days`` is an expression."""
+    return list(
+        qs.exclude(mode="")
+        .values("mode")
+        .annotate(
+            n=Count("id"),
+            km_days=Sum(
+                ExpressionWrapper(
+                    F("distance_km") * days,
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            ),
+            minute_days=Sum(
+                ExpressionWrapper(
+                    F("travel_minutes") * days,
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            ),
+        )
+        .order_by("mode")
+    )
+
+
+def travel_by_mode(survey_round) -> list[dict]:
+    """Per mode: answers and the weekly sums that :func:`analysis.yearly_by_mode` turns into a year."""
+    qs = survey_round.responses.filter(
+        distance_km__isnull=False, travel_minutes__isnull=False, commute_days_per_week__isnull=False
+    )
+    return _weekly_sums(qs, F("commute_days_per_week"))
+
+
+def hub_potential(survey_round, hub_days) -> list[dict]:
+    """Per home kommun: potential hub users (living there, working elsewhere, yes or maybe)
+    and the weekly sums saved if each works ``hub_days`` days a week from a local hub
+    (never more days than they commute)."""
+    days = Least(
+        Value(hub_days, output_field=DecimalField(max_digits=3, decimal_places=1)),
+        F("commute_days_per_week"),
+    )
+    base = survey_round.responses.filter(COMMUTER & POSITIVE)
+    users = {
+        r["home_municipality"]: r
+        for r in base.values("home_municipality", name=F("home_municipality__name")).annotate(
+            n=Count("id")
+        )
+    }
+    sums = (
+        base.filter(
+            distance_km__isnull=False,
+            travel_minutes__isnull=False,
+            commute_days_per_week__isnull=False,
+        )
+        .exclude(mode="")
+        .values("home_municipality", "mode")
+        .annotate(
+            km_days=Sum(
+                ExpressionWrapper(
+                    F("distance_km") * days,
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            ),
+            minute_days=Sum(
+                ExpressionWrapper(
+                    F("travel_minutes") * days,
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            ),
+        )
+    )
+    by_home: dict[str, list] = {}
+    for row in sums:
+        by_home.setdefault(row["home_municipality"], []).append(row)
+    out = []
+    for code, user_row in sorted(users.items(), key=lambda kv: kv[1]["name"]):
+        saved = analysis.hub_savings(by_home.get(code, []))
+        out.append({"code": code, "name": user_row["name"], "n": user_row["n"], "saved": saved})
+    return out
+
+
+def potential_hub_users_by_municipality(survey_round=None) -> dict[str, int]:
+    """Kommun code → potential hub users in the (latest) round; for dashboards."""
+    survey_round = survey_round or latest_round()
+    if survey_round is None:
+        return {}
+    return dict(
+        survey_round.responses.filter(COMMUTER & POSITIVE)
+        .values_list("home_municipality")
+        .annotate(n=Count("id"))
+    )
+
+
+def _rest_load():
+    """Working minutes plus two commutes; above SHORT_REST_LOAD_MINUTES the rest is under 11 h."""
+    return ExpressionWrapper(
+        F("work_hours_per_day") * 60 + F("travel_minutes") * 2,
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+def daily_rest(survey_round, by: str) -> list[dict]:
+    """Answers with working hours and travel time, and how many of them rest under 11 h,
+    grouped by ``by`` ("home_municipality__name", "organisation" or "employer_kind")."""
+    return list(
+        survey_round.responses.filter(
+            work_hours_per_day__isnull=False, travel_minutes__isnull=False
+        )
+        .alias(load=_rest_load())
+        .values(group=F(by))
+        .annotate(
+            n=Count("id"), short=Count("id", filter=Q(load__gt=analysis.SHORT_REST_LOAD_MINUTES))
+        )
+        .order_by("group")
+    )
+
+
+def daily_rest_by_municipality_and_employer(survey_round) -> list[dict]:
+    """Per home kommun: region staff and kommun staff side by side."""
+    rows = (
+        survey_round.responses.filter(
+            work_hours_per_day__isnull=False, travel_minutes__isnull=False
+        )
+        .alias(load=_rest_load())
+        .values("home_municipality", "employer_kind", name=F("home_municipality__name"))
+        .annotate(
+            n=Count("id"), short=Count("id", filter=Q(load__gt=analysis.SHORT_REST_LOAD_MINUTES))
+        )
+    )
+    table: dict[str, dict] = {}
+    for r in rows:
+        entry = table.setdefault(r["home_municipality"], {"name": r["name"]})
+        entry[r["employer_kind"]] = {"n": r["n"], "short": r["short"]}
+    return sorted(table.values(), key=lambda e: e["name"])
+
+
+# --- RAMS and kommun context ------------------------------------------------------------------
+
+
+def rams_years() -> list[int]:
+    return list(CommutingFlow.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def rams_flows(year: int) -> list[dict]:
+    return list(
+        CommutingFlow.objects.filter(year=year)
+        .values(
+            "commuters",
+            home=F("home_municipality__name"),
+            work=F("workplace_municipality__name"),
+        )
+        .order_by("-commuters", "home", "work")
+    )
+
+
+def migration_series(municipality_code: str | None = None) -> list[dict]:
+    qs = MunicipalityMigration.objects.all()
+    if municipality_code:
+        qs = qs.filter(municipality_id=municipality_code)
+    return list(
+        qs.values(
+            "year",
+            "in_migration",
+            "out_migration",
+            code=F("municipality_id"),
+            name=F("municipality__name"),
+        )
+        .annotate(net=F("in_migration") - F("out_migration"))
+        .order_by("name", "year")
+    )
+
+
+def recruitment_series(municipality_code: str | None = None) -> list[dict]:
+    qs = RecruitmentNeed.objects.all()
+    if municipality_code:
+        qs = qs.filter(municipality_id=municipality_code)
+    return list(
+        qs.values(
+            "year", "sector", "needed", code=F("municipality_id"), name=F("municipality__name")
+        ).order_by("name", "year", "sector")
+    )

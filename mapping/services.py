@@ -1,0 +1,145 @@
+"""Writes for the kartläggning: survey rounds, and starting a survey import.
+
+Every create, update and delete of a survey round goes through one function
+here, so checks (and later auditing) live in one place.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mapping import imports
+from mapping.models import SurveyImport, SurveyRound
+
+
+@transaction.atomic
+def survey_round_create(
+    *, name: str, date, kind: str, organisation=None, notes: str = ""
+) -> SurveyRound:
+    survey_round = SurveyRound(
+        name=name, date=date, kind=kind, organisation=organisation, notes=notes
+    )
+    survey_round.full_clean()
+    survey_round.save()
+    return survey_round
+
+
+@transaction.atomic
+def survey_round_update(*, survey_round: SurveyRound, **fields) -> SurveyRound:
+    for name, value in fields.items():
+        setattr(survey_round, name, value)
+    survey_round.full_clean()
+    survey_round.save()
+    return survey_round
+
+
+@transaction.atomic
+def survey_round_delete(*, survey_round: SurveyRound) -> None:
+    """Deletes the round with its answers and import records."""
+    survey_round.delete()
+
+
+def import_in_background() -> bool:
+    """Web imports run in a thread so the page can show progress; tests run them inline."""
+    return getattr(settings, "HUBPLAN_SURVEY_IMPORT_BACKGROUND", True)
+
+
+def _progress_writer(job_id: int):
+    """Progress is written on a second, autocommitting connection: the import's own
+    transaction is invisible to the polling page until it commits."""
+    side = connections.create_connection("default")
+
+    def write(done: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {SurveyImport._meta.db_table} SET processed_rows = %s WHERE id = %s",
+                [done, job_id],
+            )
+
+    return write, side
+
+
+def run_import_job(
+    *, job_id: int, path: str, mapping: dict, valid_only: bool, background: bool
+) -> None:
+    """Run a prepared import job; on failure the job records why and nothing is written."""
+    job = SurveyImport.objects.select_related("round").get(pk=job_id)
+    side = None
+    progress = None
+    if background:
+        progress, side = _progress_writer(job_id)
+    try:
+        report = imports.import_file(
+            path=path,
+            survey_round=job.round,
+            mapping=mapping,
+            valid_only=valid_only,
+            job=job,
+            progress=progress,
+        )
+        if report.already_imported:
+            return
+    except imports.ImportRejected as exc:
+        SurveyImport.objects.filter(pk=job_id).update(
+            status=SurveyImport.Status.FAILED,
+            message="\n".join(exc.report.lines()[:50]),
+            finished=timezone.now(),
+        )
+    except Exception as exc:  # a broken file or database error: the job says so
+        SurveyImport.objects.filter(pk=job_id).update(
+            status=SurveyImport.Status.FAILED,
+            message=_("Importen misslyckades: %(error)s") % {"error": exc},
+            finished=timezone.now(),
+        )
+    finally:
+        if side is not None:
+            side.close()
+        Path(path).unlink(missing_ok=True)  # the upload is kept only until it is imported
+
+
+def survey_import_start(
+    *,
+    survey_round: SurveyRound,
+    path: str,
+    file_name: str,
+    mapping: dict,
+    valid_only: bool,
+    user,
+    total_rows: int,
+) -> SurveyImport | None:
+    """Create the import job and run it (in a thread after commit, or inline).
+
+    Returns None when the same file is already imported into the round: that is a no-op.
+    """
+    sha256 = imports.file_sha256(path)
+    if imports.already_imported(survey_round, sha256):
+        return None
+    job = SurveyImport.objects.create(
+        round=survey_round,
+        file_name=file_name[:255],
+        file_sha256=sha256,
+        user=user,
+        valid_only=valid_only,
+        total_rows=total_rows,
+    )
+    kwargs = {"job_id": job.pk, "path": path, "mapping": mapping, "valid_only": valid_only}
+    if import_in_background():
+
+        def run():
+            try:
+                run_import_job(background=True, **kwargs)
+            finally:
+                close_old_connections()
+                connections.close_all()
+
+        transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+    else:
+        run_import_job(background=False, **kwargs)
+        job.refresh_from_db()
+    return job

@@ -1,0 +1,87 @@
+"""Forms for survey rounds and the import steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mapping.imports import COLUMNS
+from mapping.models import SurveyRound
+
+MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # ~3 million survey rows as CSV
+MAX_XLSX_BYTES = 30 * 1024 * 1024  # XLSX is read whole, so keep it smaller
+ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
+ERR_FILE_TYPE = _("Filen ska vara CSV eller XLSX (.csv, .txt, .xlsx).")
+ERR_FILE_SIZE = _("Filen är för stor (högst %(mb)d MB).")
+
+
+def check_upload(upload) -> None:
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise forms.ValidationError(ERR_FILE_TYPE)
+    limit = MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(ERR_FILE_SIZE % {"mb": limit // (1024 * 1024)})
+
+
+class SurveyRoundForm(forms.ModelForm):
+    class Meta:
+        model = SurveyRound
+        fields = ["name", "date", "organisation", "kind", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class UploadForm(forms.Form):
+    survey_round = forms.ModelChoiceField(
+        queryset=SurveyRound.objects.all(),
+        label=_("Enkätomgång"),
+        help_text=_("Svaren läggs till i den här omgången."),
+    )
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("CSV (semikolon eller komma, UTF-8 eller Windows-1252) eller XLSX."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per field: which of the file's columns holds it."""
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("– ingen –"))] + [(h, h) for h in headers]
+        for column in COLUMNS:
+            self.fields[column.field] = forms.ChoiceField(
+                label=column.header,
+                choices=choices,
+                required=column.required,
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {f: h for f, h in self.cleaned_data.items() if h}
+
+
+class ConfirmForm(forms.Form):
+    valid_only = forms.BooleanField(
+        required=False,
+        label=_("Importera bara de giltiga raderna"),
+        help_text=_("Annars importeras ingenting så länge filen har fel."),
+    )
+
+
+class ContextUploadForm(forms.Form):
+    file = forms.FileField(label=_("Fil"), help_text=_("CSV eller XLSX."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload

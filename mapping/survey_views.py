@@ -1,0 +1,617 @@
+"""Survey pages (/surveys/): rounds, the import steps, analyses, RAMS and kommun context.
+
+Analyses are open to every role; editing and importing need Planerare. Figures
+resting on fewer than five respondents are hidden from non-HR roles.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
+
+from hubplan.access import PlannerRequiredMixin, is_planner
+from hubplan.exports import FORMATS, table_response
+from hubplan.privacy import visible
+from hubplan.tabular import TableError
+from mapping import analysis, charts, imports, selectors, services
+from mapping.models import SurveyImport, SurveyResponse, SurveyRound
+from mapping.survey_forms import (
+    ConfirmForm,
+    ContextUploadForm,
+    MappingForm,
+    SurveyRoundForm,
+    UploadForm,
+)
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "hubplan-survey-uploads"
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+SESSION_KEY = "survey_import"
+HUB_DAY_CHOICES = (1, 2, 3, 4, 5)
+
+
+def _store_upload(upload) -> Path:
+    """Keep the upload in a private temporary file between the steps (never in the URL)."""
+    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in UPLOAD_DIR.iterdir():  # abandoned uploads
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    path = UPLOAD_DIR / uuid.uuid4().hex
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def _export(request, name: str, headers, rows):
+    fmt = request.GET.get("fmt", "csv")
+    if fmt not in FORMATS:
+        raise Http404
+    return table_response(headers, rows, filename=name, fmt=fmt)
+
+
+# --- Rounds ------------------------------------------------------------------------------------
+
+
+class RoundListView(ListView):
+    template_name = "mapping/surveys/round_list.html"
+    context_object_name = "rounds"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = selectors.rounds()
+        kind = self.request.GET.get("kind")
+        if kind in SurveyRound.Kind.values:
+            qs = qs.filter(kind=kind)
+        return qs.order_by("-date", "name")
+
+    def get(self, request, *args, **kwargs):
+        if "fmt" in request.GET:
+            return _export(
+                request,
+                "enkatomgangar",
+                [_("Namn"), _("Datum"), _("Organisation"), _("Typ"), _("Svar")],
+                (
+                    [r.name, r.date, str(r.organisation or ""), r.get_kind_display(), r.n_responses]
+                    for r in self.get_queryset()
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = SurveyRound.Kind.choices
+        context["kind"] = self.request.GET.get("kind", "")
+        context["query_string"] = f"kind={context['kind']}" if context["kind"] else ""
+        return context
+
+
+class RoundCreateView(PlannerRequiredMixin, CreateView):
+    model = SurveyRound
+    form_class = SurveyRoundForm
+    template_name = "mapping/surveys/round_form.html"
+
+    def form_valid(self, form):
+        self.object = services.survey_round_create(**form.cleaned_data)
+        messages.success(self.request, _("Enkätomgången sparades."))
+        return redirect(self.object)
+
+
+class RoundUpdateView(PlannerRequiredMixin, UpdateView):
+    model = SurveyRound
+    form_class = SurveyRoundForm
+    template_name = "mapping/surveys/round_form.html"
+
+    def form_valid(self, form):
+        services.survey_round_update(survey_round=self.get_object(), **form.cleaned_data)
+        messages.success(self.request, _("Enkätomgången sparades."))
+        return redirect(self.object)
+
+
+class RoundDeleteView(PlannerRequiredMixin, DeleteView):
+    model = SurveyRound
+    template_name = "mapping/surveys/round_confirm_delete.html"
+    success_url = reverse_lazy("surveys:round-list")
+
+    def form_valid(self, form):
+        services.survey_round_delete(survey_round=self.object)
+        messages.success(self.request, _("Enkätomgången togs bort."))
+        return redirect(self.success_url)
+
+
+class RoundDetailView(DetailView):
+    """All analyses of one round, with an export of every table (?table=...&fmt=csv|xlsx)."""
+
+    model = SurveyRound
+    template_name = "mapping/surveys/round_detail.html"
+    context_object_name = "round"
+
+    def get_queryset(self):
+        return SurveyRound.objects.select_related("organisation")
+
+    @cached_property
+    def hub_days(self) -> int:
+        try:
+            n = int(self.request.GET.get("hub_days", 2))
+        except ValueError:
+            n = 2
+        return n if n in HUB_DAY_CHOICES else 2
+
+    def show(self, value, n):
+        return visible(value, n, self.request.user)
+
+    def tables(self) -> dict:
+        """Every table on the page: (title, headers, rows); rows already privacy-filtered."""
+        r = self.object
+        names = selectors.municipality_names()
+        show = self.show
+        t: dict = {}
+
+        pairs = selectors.flow_pairs(r)
+        matrix = analysis.flow_matrix(pairs)
+        t["flows"] = (
+            _("Pendlingsströmmar hemkommun → arbetsplatskommun"),
+            [_("Hemkommun"), *[names[w] for w in matrix["workplaces"]], _("Summa")],
+            [
+                [
+                    names[h],
+                    *[
+                        show(matrix["cells"].get((h, w), 0), matrix["cells"].get((h, w), 0))
+                        for w in matrix["workplaces"]
+                    ],
+                    show(matrix["row_totals"][h], matrix["row_totals"][h]),
+                ]
+                for h in matrix["homes"]
+            ]
+            + [
+                [
+                    _("Summa"),
+                    *[
+                        show(matrix["col_totals"][w], matrix["col_totals"][w])
+                        for w in matrix["workplaces"]
+                    ],
+                    matrix["total"],
+                ]
+            ],
+        )
+        commuters = selectors.commuters_by_home_municipality(r)
+        t["commuters"] = (
+            _("Pendlare per hemkommun"),
+            [_("Hemkommun"), _("Pendlare"), _("Andel av pendlarna (%)")],
+            [[c["name"], show(c["n"], c["n"]), show(c["share"], c["n"])] for c in commuters],
+        )
+        dist = selectors.travel_time_distribution(r)
+        t["travel_time"] = (
+            _("Restid enkel väg"),
+            [_("Restid (minuter)"), _("Svar")],
+            [[f"{d['low']}–{d['high'] or ''}", show(d["n"], d["n"])] for d in dist],
+        )
+        travel = selectors.travel_by_mode(r)
+        yearly = analysis.yearly_by_mode(travel)
+        counts = {row["mode"]: row["n"] for row in travel}
+        modes = dict(SurveyResponse.Mode.choices)
+        t["travel_year"] = (
+            _("Resor per år och färdmedel"),
+            [_("Färdmedel"), _("Svar"), _("Km per år"), _("Timmar per år"), _("Kg CO₂ per år")],
+            [
+                [
+                    str(modes.get(mode, mode)),
+                    show(counts[mode], counts[mode]),
+                    show(round(y.km), counts[mode]),
+                    show(round(y.hours), counts[mode]),
+                    show(round(y.co2_kg), counts[mode]),
+                ]
+                for mode, y in yearly.items()
+                if mode != "total"
+            ],
+        )
+        potential = selectors.hub_potential(r, self.hub_days)
+        t["hub"] = (
+            _("Möjliga hubbanvändare och besparing per år"),
+            [
+                _("Hemkommun"),
+                _("Möjliga hubbanvändare"),
+                _("Km per år"),
+                _("Timmar per år"),
+                _("Kg CO₂ per år"),
+            ],
+            [
+                [
+                    p["name"],
+                    show(p["n"], p["n"]),
+                    show(round(p["saved"].km), p["n"]),
+                    show(round(p["saved"].hours), p["n"]),
+                    show(round(p["saved"].co2_kg), p["n"]),
+                ]
+                for p in potential
+            ],
+        )
+        employer = dict(SurveyResponse.Employer.choices)
+        for key, by, label in (
+            ("rest_municipality", "home_municipality__name", _("Hemkommun")),
+            ("rest_organisation", "organisation", _("Organisation")),
+            ("rest_employer", "employer_kind", _("Arbetsgivare")),
+        ):
+            rows = selectors.daily_rest(r, by)
+            t[key] = (
+                _("Dygnsvila under 11 timmar per %(group)s") % {"group": label.lower()},
+                [label, _("Svar"), _("Under 11 h"), _("Andel (%)")],
+                [
+                    [
+                        str(employer.get(row["group"], row["group"]))
+                        if key == "rest_employer"
+                        else row["group"] or "–",
+                        show(row["n"], row["n"]),
+                        show(row["short"], row["n"]),
+                        show(analysis.share(row["short"], row["n"]), row["n"]),
+                    ]
+                    for row in rows
+                ],
+            )
+        side = selectors.daily_rest_by_municipality_and_employer(r)
+
+        def cell(entry, kind):
+            data = entry.get(kind)
+            if not data:
+                return None
+            return show(analysis.share(data["short"], data["n"]), data["n"])
+
+        t["rest_side_by_side"] = (
+            _("Dygnsvila under 11 timmar: regionanställda och kommunanställda per hemkommun"),
+            [_("Hemkommun"), _("Regionanställda (%)"), _("Kommunanställda (%)")],
+            [[e["name"], cell(e, "region"), cell(e, "municipality")] for e in side],
+        )
+        self._extras = {
+            "pairs": pairs,
+            "names": names,
+            "commuters": commuters,
+            "dist": dist,
+            "yearly": yearly,
+            "matrix": matrix,
+        }
+        return t
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        table = request.GET.get("table")
+        if table:
+            tables = self.tables()
+            if table not in tables:
+                raise Http404
+            _title, headers, rows = tables[table]
+            return _export(request, f"{self.object.name}-{table}", headers, rows)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tables = self.tables()
+        extras = self._extras
+        context["tables"] = [(key, *value) for key, value in tables.items()]
+        context["n_responses"] = self.object.responses.count()
+        positive, answered = selectors.positive_to_flexible_work(self.object)
+        context["positive_share"] = self.show(analysis.share(positive, answered), answered)
+        context["hub_days"] = self.hub_days
+        context["hub_day_choices"] = HUB_DAY_CHOICES
+        context["emission_factors"] = sorted(analysis.emission_factors().items())
+        context["emission_source"] = analysis.EMISSION_FACTOR_SOURCE
+        context["work_weeks"] = analysis.work_weeks_per_year()
+        context["imports"] = self.object.imports.select_related("user")[:20]
+        may_show_all = self.show(1, 1) is not None and self.show(1, 4) is not None
+        shown_pairs = [p for p in extras["pairs"] if may_show_all or p[2] >= 5]
+        if shown_pairs:
+            context["sankey"] = charts.flow_sankey(shown_pairs, extras["names"])
+        shown = [
+            c
+            for c in extras["commuters"]
+            if c["share"] is not None and self.show(1, c["n"]) is not None
+        ]
+        if shown:
+            context["commuter_chart"] = charts.bars(
+                [c["name"] for c in shown],
+                [c["share"] for c in shown],
+                title=_("Andel (%)"),
+                horizontal=True,
+            )
+        context["time_chart"] = charts.bars(
+            [row[0] for row in tables["travel_time"][2]],
+            [row[1] for row in tables["travel_time"][2]],
+            title=_("Svar"),
+        )
+        return context
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+class ImportUploadView(PlannerRequiredMixin, FormView):
+    """Step 1: choose the round and the file."""
+
+    form_class = UploadForm
+    template_name = "mapping/surveys/import_upload.html"
+
+    def get_initial(self):
+        return {"survey_round": self.request.GET.get("round")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = [(c, imports.TEMPLATE_HELP[c.field]) for c in imports.COLUMNS]
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        path = _store_upload(upload)
+        try:
+            headers, _rows = imports.preview(path)
+        except TableError as exc:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        if not headers:
+            path.unlink(missing_ok=True)
+            form.add_error("file", _("Filen har inga rader."))
+            return self.form_invalid(form)
+        previous = self.request.session.get(SESSION_KEY)
+        if previous:
+            Path(previous["path"]).unlink(missing_ok=True)
+        self.request.session[SESSION_KEY] = {
+            "path": str(path),
+            "name": upload.name,
+            "round": form.cleaned_data["survey_round"].pk,
+            "mapping": imports.guess_mapping(headers),
+        }
+        return redirect("surveys:import-map")
+
+
+class ImportMapView(PlannerRequiredMixin, View):
+    """Step 2 and 3: map columns with a preview, validate the whole file, then import."""
+
+    template_name = "mapping/surveys/import_map.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_planner(request.user):  # before looking at the session
+            raise PermissionDenied
+        self.state = request.session.get(SESSION_KEY)
+        if not self.state or not Path(self.state["path"]).exists():
+            messages.info(request, _("Ladda upp en fil först."))
+            return redirect("surveys:import-upload")
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def survey_round(self):
+        return get_object_or_404(SurveyRound, pk=self.state["round"])
+
+    def render_page(self, form, report=None, confirm=None):
+        headers, rows = imports.preview(self.state["path"])
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "headers": headers,
+                "preview_rows": rows,
+                "report": report,
+                "confirm": confirm,
+                "file_name": self.state["name"],
+                "round": self.survey_round,
+            },
+        )
+
+    def get(self, request):
+        headers, _rows = imports.preview(self.state["path"])
+        return self.render_page(MappingForm(initial=self.state["mapping"], headers=headers))
+
+    def post(self, request):
+        headers, _rows = imports.preview(self.state["path"])
+        if "import" in request.POST:
+            return self.run_import(request)
+        form = MappingForm(request.POST, headers=headers)
+        if not form.is_valid():
+            return self.render_page(form)
+        self.state["mapping"] = form.mapping()
+        request.session[SESSION_KEY] = self.state
+        report = imports.validate_file(self.state["path"], self.state["mapping"])
+        self.state["validated"] = {"total": report.total_rows, "errors": report.error_count}
+        request.session[SESSION_KEY] = self.state
+        return self.render_page(form, report=report, confirm=ConfirmForm())
+
+    def run_import(self, request):
+        if "validated" not in self.state:
+            return redirect("surveys:import-map")
+        confirm = ConfirmForm(request.POST)
+        confirm.is_valid()
+        valid_only = confirm.cleaned_data.get("valid_only", False)
+        if self.state["validated"]["errors"] and not valid_only:
+            messages.error(
+                request,
+                _("Filen har fel. Rätta filen eller välj att importera bara de giltiga raderna."),
+            )
+            return redirect("surveys:import-map")
+        job = services.survey_import_start(
+            survey_round=self.survey_round,
+            path=self.state["path"],
+            file_name=self.state["name"],
+            mapping=self.state["mapping"],
+            valid_only=valid_only,
+            user=request.user,
+            total_rows=self.state["validated"]["total"],
+        )
+        request.session.pop(SESSION_KEY, None)
+        if job is None:
+            Path(self.state["path"]).unlink(missing_ok=True)
+            messages.info(request, _(imports.MSG_ALREADY_IMPORTED))
+            return redirect(self.survey_round)
+        return redirect(job)
+
+
+class ImportDetailView(DetailView):
+    """The import report; while it runs, static/mapping/import_progress.js polls its progress."""
+
+    model = SurveyImport
+    template_name = "mapping/surveys/import_detail.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return SurveyImport.objects.select_related("round", "user")
+
+
+class ImportProgressView(View):
+    def get(self, request, pk):
+        job = get_object_or_404(SurveyImport, pk=pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "percent": job.percent,
+                "processed": job.processed_rows,
+                "total": job.total_rows,
+            }
+        )
+
+
+class ImportTemplateView(View):
+    """The documented import template: Swedish headers and one example row."""
+
+    def get(self, request):
+        headers = [c.header for c in imports.COLUMNS]
+        return _export(request, "enkatmall", headers, [imports.TEMPLATE_EXAMPLE])
+
+
+# --- RAMS and kommun context ------------------------------------------------------------------
+
+
+def _import_context_file(request, form, importer) -> bool:
+    """Shared by the RAMS and context uploads: store, import, report, clean up."""
+    path = _store_upload(form.cleaned_data["file"])
+    try:
+        report = importer(path)
+    except TableError as exc:
+        messages.error(request, str(exc))
+        return False
+    finally:
+        path.unlink(missing_ok=True)
+    if report.ok:
+        messages.success(
+            request, _("%(n)d värden importerades eller uppdaterades.") % {"n": report.imported}
+        )
+        return True
+    messages.error(request, _("Inget importerades: filen har fel."))
+    request.session["context_errors"] = report.lines()[:200]
+    return False
+
+
+class RamsView(FormView):
+    """SCB RAMS commuting between kommuner per year; planners may upload SCB's CSV."""
+
+    form_class = ContextUploadForm
+    template_name = "mapping/surveys/rams.html"
+
+    def post(self, request, *args, **kwargs):
+        if not is_planner(request.user):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        _import_context_file(self.request, form, imports.import_rams)
+        return redirect("surveys:rams")
+
+    @cached_property
+    def year(self):
+        years = selectors.rams_years()
+        try:
+            year = int(self.request.GET.get("year", years[0] if years else 0))
+        except ValueError:
+            year = 0
+        return year if year in years else (years[0] if years else None)
+
+    def get(self, request, *args, **kwargs):
+        if "fmt" in request.GET:
+            rows = selectors.rams_flows(self.year) if self.year else []
+            return _export(
+                request,
+                f"rams-{self.year}",
+                [_("Bostadskommun"), _("Arbetsställekommun"), _("Antal")],
+                ([r["home"], r["work"], r["commuters"]] for r in rows),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = selectors.rams_years()
+        context["year"] = self.year
+        context["flows"] = selectors.rams_flows(self.year) if self.year else []
+        context["errors"] = self.request.session.pop("context_errors", None)
+        return context
+
+
+class ContextView(FormView):
+    """In- and out-migration and recruitment needs per kommun and year, with trends."""
+
+    form_class = ContextUploadForm
+    template_name = "mapping/surveys/context.html"
+
+    def post(self, request, *args, **kwargs):
+        if not is_planner(request.user):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        _import_context_file(self.request, form, imports.import_context)
+        return redirect("surveys:context")
+
+    def get(self, request, *args, **kwargs):
+        table = request.GET.get("table")
+        if table == "migration":
+            return _export(
+                request,
+                "flyttningar",
+                [_("Kommun"), _("År"), _("Inflyttade"), _("Utflyttade"), _("Netto")],
+                (
+                    [r["name"], r["year"], r["in_migration"], r["out_migration"], r["net"]]
+                    for r in selectors.migration_series()
+                ),
+            )
+        if table == "recruitment":
+            return _export(
+                request,
+                "rekryteringsbehov",
+                [_("Kommun"), _("År"), _("Sektor"), _("Rekryteringsbehov")],
+                (
+                    [r["name"], r["year"], r["sector"], r["needed"]]
+                    for r in selectors.recruitment_series()
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        migration = selectors.migration_series()
+        recruitment = selectors.recruitment_series()
+        context["migration"] = migration
+        context["recruitment"] = recruitment
+        context["errors"] = self.request.session.pop("context_errors", None)
+        if migration:
+            series: dict[str, list] = {}
+            for r in migration:
+                series.setdefault(r["name"], []).append((r["year"], r["net"]))
+            context["migration_chart"] = charts.trend_lines(series, title=_("Flyttnetto"))
+        if recruitment:
+            totals: dict[str, dict] = {}
+            for r in recruitment:
+                totals.setdefault(r["name"], {}).setdefault(r["year"], 0)
+                totals[r["name"]][r["year"]] += r["needed"]
+            context["recruitment_chart"] = charts.trend_lines(
+                {name: sorted(years.items()) for name, years in totals.items()},
+                title=_("Rekryteringsbehov"),
+            )
+        return context
