@@ -158,7 +158,7 @@ class Activity(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    progress = models.PositiveSmallIntegerField(
+    progress = models.SmallIntegerField(
         _("färdigställt (%)"), default=0, validators=_progress_validators
     )
     dependencies = models.ManyToManyField(
@@ -233,9 +233,7 @@ class ProgressReport(models.Model):
         default=Activity.Status.ONGOING,
         help_text=_("Aktivitetens status vid rapporten."),
     )
-    progress = models.PositiveSmallIntegerField(
-        _("färdigställt (%)"), validators=_progress_validators
-    )
+    progress = models.SmallIntegerField(_("färdigställt (%)"), validators=_progress_validators)
     cost_to_date = _amount_field(_("kostnad hittills (kr)"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
