@@ -1,0 +1,168 @@
+"""Reads and aggregates for agreements, in SQL, for this app's pages and later dashboards.
+
+"Active on a date" means signed by both parties, the date inside the agreement's
+period and the agreement not ended before it. People are counted, not agreement
+rows: a new version replacing an old one the same month is still one person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from remoteagreements.models import DistanceAgreement, Employee
+from remoteagreements.visibility import agreement_scope, employee_scope
+
+Status = DistanceAgreement.Status
+SOON_DAYS = 30
+
+
+def active_q(on: date, prefix: str = "") -> Q:
+    """Filter for agreements active on ``on``; ``prefix`` e.g. "agreements__" from Employee."""
+    p = prefix
+    return (
+        Q(**{f"{p}status__in": [Status.ACTIVE, Status.ENDED]})
+        & Q(**{f"{p}manager_signed_at__isnull": False})
+        & Q(**{f"{p}start_date__lte": on, f"{p}end_date__gte": on})
+        & (Q(**{f"{p}ended_on__isnull": True}) | Q(**{f"{p}ended_on__gt": on}))
+    )
+
+
+def visible_employees(user) -> QuerySet[Employee]:
+    return Employee.objects.filter(employee_scope(user)).select_related(
+        "administration", "home_municipality", "workplace_municipality", "manager"
+    )
+
+
+def visible_agreements(user) -> QuerySet[DistanceAgreement]:
+    return DistanceAgreement.objects.filter(agreement_scope(user)).select_related(
+        "employee",
+        "employee__administration",
+        "employee__home_municipality",
+        "employee__manager",
+        "hub",
+    )
+
+
+def overdue_follow_ups(user, today: date) -> QuerySet[DistanceAgreement]:
+    """Active agreements whose yearly follow-up date has passed, oldest first."""
+    return (
+        visible_agreements(user)
+        .filter(status=Status.ACTIVE, next_follow_up_due__lt=today)
+        .order_by("next_follow_up_due", "pk")
+    )
+
+
+def ending_soon(user, today: date, days: int = SOON_DAYS) -> QuerySet[DistanceAgreement]:
+    """Active agreements whose period ends within ``days`` days."""
+    return (
+        visible_agreements(user)
+        .filter(
+            status=Status.ACTIVE, end_date__gte=today, end_date__lte=today + timedelta(days=days)
+        )
+        .order_by("end_date", "pk")
+    )
+
+
+# --- measurement -----------------------------------------------------------------
+
+
+def month_ends(today: date, months: int) -> list[date]:
+    """The last day of each of the ``months`` months up to and including today's (today for it)."""
+    ends = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        first_next = date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(min(first_next - timedelta(days=1), today))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(ends))
+
+
+def active_by_month(today: date, months: int = 24) -> list[tuple[date, int]]:
+    """People with an active agreement at each month's end, in one query."""
+    ends = month_ends(today, months)
+    row = DistanceAgreement.objects.aggregate(
+        **{
+            f"m{i}": Count("employee", filter=active_q(end), distinct=True)
+            for i, end in enumerate(ends)
+        }
+    )
+    return [(end, row[f"m{i}"]) for i, end in enumerate(ends)]
+
+
+def _by_employee_group(on: date, *fields: str) -> list[dict]:
+    return list(
+        Employee.objects.values(*fields)
+        .annotate(
+            employees=Count("pk", distinct=True),
+            with_agreement=Count("pk", filter=active_q(on, "agreements__"), distinct=True),
+        )
+        .order_by(*fields)
+    )
+
+
+def active_agreements_by_home_municipality(on: date) -> list[dict]:
+    """Per home kommun: code, name, employees and employees with an active agreement."""
+    rows = _by_employee_group(on, "home_municipality__code", "home_municipality__name")
+    return [
+        {
+            "code": r["home_municipality__code"],
+            "name": r["home_municipality__name"],
+            "employees": r["employees"],
+            "with_agreement": r["with_agreement"],
+        }
+        for r in rows
+    ]
+
+
+def active_agreements_by_unit(on: date) -> list[dict]:
+    """Per administration and unit: employees and employees with an active agreement."""
+    rows = _by_employee_group(on, "administration__name", "unit")
+    return [
+        {
+            "administration": r["administration__name"],
+            "unit": r["unit"],
+            "employees": r["employees"],
+            "with_agreement": r["with_agreement"],
+        }
+        for r in rows
+    ]
+
+
+def active_agreements_by_place(on: date) -> list[dict]:
+    """Per place of distance work (in the rules' order): people with an active agreement."""
+    counts = dict(
+        DistanceAgreement.objects.filter(active_q(on))
+        .values("place_kind")
+        .annotate(n=Count("employee", distinct=True))
+        .values_list("place_kind", "n")
+    )
+    return [
+        {"place": value, "label": label, "with_agreement": counts.get(value, 0)}
+        for value, label in DistanceAgreement.Place.choices
+    ]
+
+
+def employee_share(on: date) -> dict:
+    """All employees, those with an active agreement, and the share in per cent."""
+    row = Employee.objects.aggregate(
+        employees=Count("pk", distinct=True),
+        with_agreement=Count("pk", filter=active_q(on, "agreements__"), distinct=True),
+    )
+    share = round(100 * row["with_agreement"] / row["employees"], 1) if row["employees"] else None
+    return {**row, "share": share}
+
+
+def follow_up_counts(today: date, days: int = SOON_DAYS) -> dict:
+    """Active agreements whose yearly follow-up is overdue, or due within ``days`` days."""
+    return DistanceAgreement.objects.filter(status=Status.ACTIVE).aggregate(
+        overdue=Count("pk", filter=Q(next_follow_up_due__lt=today)),
+        due=Count(
+            "pk",
+            filter=Q(
+                next_follow_up_due__gte=today,
+                next_follow_up_due__lte=today + timedelta(days=days),
+            ),
+        ),
+    )
