@@ -1,4 +1,23 @@
-"""URLs of the hubs app."""
+"""URLs of the hubs app (/hubs/)."""
+
+from django.urls import path
+
+from hubs import views
 
 app_name = "hubs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HubListView.as_view(), name="list"),
+    path("map/", views.HubMapView.as_view(), name="map"),
+    path("new/", views.HubCreateView.as_view(), name="create"),
+    path("use/import/", views.MonthlyUseImportView.as_view(), name="use-import"),
+    path("<int:pk>/", views.HubDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.HubUpdateView.as_view(), name="update"),
+    path("<int:pk>/delete/", views.HubDeleteView.as_view(), name="delete"),
+    path("<int:pk>/status/", views.HubStatusView.as_view(), name="status"),
+    path("<int:pk>/use/", views.MonthlyUseView.as_view(), name="use"),
+    path("premises/", views.PremisesListView.as_view(), name="premises-list"),
+    path("premises/new/", views.PremisesCreateView.as_view(), name="premises-create"),
+    path("premises/<int:pk>/edit/", views.PremisesUpdateView.as_view(), name="premises-update"),
+    path("premises/<int:pk>/delete/", views.PremisesDeleteView.as_view(), name="premises-delete"),
+    path("premises/<int:pk>/choose/", views.PremisesChooseView.as_view(), name="premises-choose"),
+]

@@ -1,0 +1,115 @@
+"""Plotly figures of the hub registry: the hub map and a hub's occupancy over time."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from hubplan.charts import COLORWAY, figure_data, map_layout
+from hubs import rules
+from hubs.models import Hub
+
+# Jämtlands län framed on a ~520 px high map (as the kommun map frames it).
+REGION_CENTER = (63.0, 14.8)
+REGION_ZOOM = 5.3
+STATUS_COLOURS = {
+    Hub.Status.OPEN: COLORWAY[2],
+    Hub.Status.PLANNED: COLORWAY[0],
+    Hub.Status.PROPOSED: COLORWAY[1],
+    Hub.Status.CLOSED: "#6c757d",
+}
+
+
+def hub_map(hubs, boundaries: list[dict]) -> dict:
+    """A Scattermap of ``hubs`` (values rows: name, kind, status, desks, lat, lon,
+    municipality name, pk), one trace per status, over the kommun ``boundaries``."""
+    fig = go.Figure()
+    kinds = dict(Hub.Kind.choices)
+    by_status: dict[str, list[dict]] = {}
+    for hub in hubs:
+        by_status.setdefault(hub["status"], []).append(hub)
+    for status in Hub.Status:
+        rows = by_status.get(status.value)
+        if not rows:
+            continue
+        fig.add_trace(
+            go.Scattermap(
+                lat=[r["latitude"] for r in rows],
+                lon=[r["longitude"] for r in rows],
+                mode="markers",
+                name=str(status.label),
+                marker={"size": 11, "color": STATUS_COLOURS[status]},
+                text=[r["name"] for r in rows],
+                customdata=[
+                    [r["municipality__name"], str(kinds.get(r["kind"], "")), r["desks"], r["pk"]]
+                    for r in rows
+                ],
+                hovertemplate=(
+                    "<b>%{text}</b><br>%{customdata[0]} · %{customdata[1]}<br>"
+                    + _("Skrivbord")
+                    + ": %{customdata[2]}<extra>"
+                    + str(status.label)
+                    + "</extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        **map_layout(boundaries=boundaries, center=REGION_CENTER, zoom=REGION_ZOOM),
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
+    )
+    return figure_data(fig)
+
+
+def occupancy_chart(months) -> dict:
+    """Occupancy (bars, %) and members (line) per month, with the critical-mass line.
+
+    ``months`` are rows from ``selectors.occupancy_by_month``.
+    """
+    x = [m.month.isoformat() for m in months]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=[
+                None if m.occupancy_share is None else round(m.occupancy_share * 100, 1)
+                for m in months
+            ],
+            name=_("Beläggning (%)"),
+            hovertemplate="%{x|%Y-%m}: %{y} %<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[m.members_total for m in months],
+            name=_("Medlemmar"),
+            yaxis="y2",
+            mode="lines+markers",
+            hovertemplate="%{x|%Y-%m}: %{y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[x[0], x[-1]] if x else [],
+            y=[rules.CRITICAL_MASS_MEMBERS] * (2 if x else 0),
+            name=_("Kritisk massa (medlemmar)"),
+            yaxis="y2",
+            mode="lines",
+            line={"dash": "dot", "color": "#b3261e"},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        yaxis={"title": {"text": _("Beläggning (%)")}, "range": [0, 100]},
+        yaxis2={
+            "title": {"text": _("Medlemmar")},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
+        xaxis={"type": "date", "tickformat": "%Y-%m"},
+        legend={"orientation": "h", "y": -0.2},
+        height=360,
+    )
+    return figure_data(fig)

@@ -1,0 +1,320 @@
+"""Forms of the hub registry: filters, hubs, status changes, monthly use, premises."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hubs import services
+from hubs.models import (
+    MONTH_NOT_FIRST_DAY,
+    NEGATIVE_NUMBER,
+    Hub,
+    HubMonthlyUse,
+    PremisesCandidate,
+)
+from mapping.models import Municipality, Organisation
+
+NOT_POSITIVE = {"min_value": NEGATIVE_NUMBER}
+MONTH_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+def municipality_queryset():
+    """Kommuner a hub may be placed in. Region scale: Jämtland's eight; a national
+    scale would widen this one place."""
+    return Municipality.objects.in_region().order_by("name")
+
+
+def valid_filters(form: forms.Form) -> dict:
+    """The cleaned filters; an invalid value is ignored rather than failing the page."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+
+
+class HubFilterForm(forms.Form):
+    """The list's and the map's filters, read from GET."""
+
+    SORTS = {
+        "name": "name",
+        "-name": "-name",
+        "municipality": "municipality__name",
+        "kind": "kind",
+        "status": "status",
+        "-desks": "-desks",
+        "desks": "desks",
+        "cost": "cost_per_desk_month",
+    }
+    SORT_CHOICES = [
+        ("municipality", _("Kommun")),
+        ("name", _("Namn A–Ö")),
+        ("-name", _("Namn Ö–A")),
+        ("kind", _("Typ")),
+        ("status", _("Status")),
+        ("-desks", _("Flest skrivbord")),
+        ("desks", _("Minst antal skrivbord")),
+        ("cost", _("Lägst kostnad per skrivbord")),
+    ]
+
+    q = forms.CharField(label=_("Sök namn eller adress"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"), queryset=Municipality.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Typ"), choices=[("", _("Alla typer")), *Hub.Kind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla")), *Hub.Status.choices], required=False
+    )
+    operator_type = forms.ChoiceField(
+        label=_("Huvudman"),
+        choices=[("", _("Alla")), *Hub.OperatorType.choices],
+        required=False,
+    )
+    amenities = forms.MultipleChoiceField(
+        label=_("Måste ha"),
+        choices=[
+            ("video_room", _("rum för videomöten")),
+            ("confidential_room", _("rum för sekretessarbete")),
+            ("step_free", _("tillgänglig utan trappsteg")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    sort = forms.ChoiceField(label=_("Sortera"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        self.fields["municipality"].empty_label = _("Alla kommuner")
+
+    def filters(self) -> dict:
+        return valid_filters(self)
+
+    def ordering(self) -> str:
+        return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
+
+
+class HubForm(forms.ModelForm):
+    """A hub's facts. The status is changed with :class:`HubStatusForm`, not here."""
+
+    class Meta:
+        model = Hub
+        fields = [
+            "name",
+            "kind",
+            "municipality",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "operator",
+            "operator_type",
+            "desks",
+            "meeting_rooms",
+            "video_room",
+            "confidential_room",
+            "step_free",
+            "opening_hours",
+            "cost_per_desk_month",
+            "contact",
+            "users",
+            "notes",
+        ]
+        error_messages = {"desks": NOT_POSITIVE, "meeting_rooms": NOT_POSITIVE}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "users": forms.SelectMultiple(attrs={"size": 8}),
+            "latitude": forms.NumberInput(attrs={"step": "any"}),
+            "longitude": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        self.fields["operator"].queryset = Organisation.objects.order_by("name")
+        self.fields["users"].queryset = Organisation.objects.order_by("name")
+
+
+class HubCreateForm(HubForm):
+    """A new hub also gets its first status and the date it applies from."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Hub.Status.choices if c[0] != Hub.Status.CLOSED],
+        initial=Hub.Status.PROPOSED,
+    )
+    status_date = forms.DateField(
+        label=_("Status gäller från"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("T.ex. dagen hubben öppnade."),
+    )
+
+    class Meta(HubForm.Meta):
+        fields = [*HubForm.Meta.fields[:9], "status", *HubForm.Meta.fields[9:]]
+
+
+class HubStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Ny status"), choices=Hub.Status.choices)
+    date = forms.DateField(label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
+
+
+class MonthlyUseForm(forms.ModelForm):
+    """One month's use of one hub; saving a month already recorded replaces it."""
+
+    month = forms.DateField(
+        label=_("Månad"),
+        input_formats=MONTH_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("ÅÅÅÅ-MM"),
+    )
+
+    class Meta:
+        model = HubMonthlyUse
+        fields = [
+            "month",
+            "desks",
+            "open_days",
+            "desk_days_used",
+            "members_region",
+            "members_municipality",
+            "members_state_agency",
+            "members_company",
+            "members_other",
+        ]
+        error_messages = {name: NOT_POSITIVE for name in fields if name != "month"}
+
+    MEMBER_FIELDS = (
+        "members_region",
+        "members_municipality",
+        "members_state_agency",
+        "members_company",
+        "members_other",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.MEMBER_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.MEMBER_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
+        return cleaned
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month.day != 1:
+            raise forms.ValidationError(MONTH_NOT_FIRST_DAY)
+        return month
+
+    def validate_unique(self):
+        # Saving an existing month replaces it (upsert), so it is not an error.
+        pass
+
+
+class MonthlyUseImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (CSV eller XLSX)"),
+        help_text=_("En rad per hubb och månad; se mallen för kolumnerna."),
+    )
+
+
+class PremisesFilterForm(forms.Form):
+    SORTS = {
+        "municipality": "municipality__name",
+        "name": "name",
+        "status": "status",
+        "-desks": "-desks_possible",
+        "rent": "monthly_rent",
+        "available": "available_from",
+    }
+    SORT_CHOICES = [
+        ("municipality", _("Kommun")),
+        ("name", _("Namn")),
+        ("status", _("Status")),
+        ("-desks", _("Flest möjliga skrivbord")),
+        ("rent", _("Lägst hyra")),
+        ("available", _("Tidigast tillgänglig")),
+    ]
+
+    q = forms.CharField(label=_("Sök namn eller adress"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"), queryset=Municipality.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Alla")), *PremisesCandidate.Status.choices],
+        required=False,
+    )
+    co_location = forms.MultipleChoiceField(
+        label=_("Samlokaliserad med"),
+        choices=PremisesCandidate.CoLocation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    sort = forms.ChoiceField(label=_("Sortera"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        self.fields["municipality"].empty_label = _("Alla kommuner")
+
+    def filters(self) -> dict:
+        return valid_filters(self)
+
+    def ordering(self) -> str:
+        return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
+
+
+class PremisesForm(forms.ModelForm):
+    co_location = forms.MultipleChoiceField(
+        label=_("Samlokalisering med"),
+        choices=PremisesCandidate.CoLocation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Verksamheter som finns i samma hus."),
+    )
+
+    class Meta:
+        model = PremisesCandidate
+        fields = [
+            "name",
+            "municipality",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "area_m2",
+            "desks_possible",
+            "monthly_rent",
+            "available_from",
+            "co_location",
+            "status",
+            "assessment",
+        ]
+        error_messages = {"area_m2": NOT_POSITIVE, "desks_possible": NOT_POSITIVE}
+        widgets = {
+            "assessment": forms.Textarea(attrs={"rows": 4}),
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "latitude": forms.NumberInput(attrs={"step": "any"}),
+            "longitude": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        chosen = self.instance.pk and self.instance.status == PremisesCandidate.Status.CHOSEN
+        if chosen:
+            self.fields["status"].disabled = True
+        else:
+            self.fields["status"].choices = [
+                c
+                for c in PremisesCandidate.Status.choices
+                if c[0] != PremisesCandidate.Status.CHOSEN
+            ]
+            self.fields["status"].help_text = services.PREMISES_STATUS_CHOSEN_BY_FORM

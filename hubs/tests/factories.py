@@ -1,0 +1,63 @@
+"""factory_boy factories for hubs, premises and monthly use (need the ``region`` fixture)."""
+
+import datetime as dt
+
+import factory
+
+from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from mapping.models import Municipality
+
+
+def ostersund():
+    return Municipality.objects.get(code="2380")
+
+
+class HubFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hub
+
+    name = factory.Sequence(lambda n: f"Hubb {n}")
+    kind = Hub.Kind.COWORKING
+    municipality = factory.LazyFunction(ostersund)
+    address = "Prästgatan 1"
+    postcode = "831 30"
+    latitude = 63.1766
+    longitude = 14.6361
+    operator_type = Hub.OperatorType.COMPANY
+    status = Hub.Status.OPEN
+    status_since = dt.date(2023, 1, 1)
+    desks = 10
+
+
+class HubStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HubStatusChange
+
+    hub = factory.SubFactory(HubFactory)
+    status = factory.SelfAttribute("hub.status")
+    date = factory.SelfAttribute("hub.status_since")
+
+
+class PremisesCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PremisesCandidate
+
+    name = factory.Sequence(lambda n: f"Lokal {n}")
+    municipality = factory.LazyFunction(ostersund)
+    address = "Rådhusgatan 2"
+    desks_possible = 8
+    area_m2 = 120
+    status = PremisesCandidate.Status.ASSESSED
+
+
+class HubMonthlyUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HubMonthlyUse
+
+    hub = factory.SubFactory(HubFactory)
+    month = dt.date(2025, 3, 1)
+    desks = factory.SelfAttribute("hub.desks")
+    open_days = 21
+    desk_days_used = 100
+    members_region = 3
+    members_company = 4
