@@ -1,7 +1,7 @@
 """Reads and aggregates for agreements, in SQL, for this app's pages and later dashboards.
 
 "Active on a date" means signed by both parties, the date inside the agreement's
-period and the agreement not ended before it. People are counted, not agreement
+period and the agreement not ended before it (the day it ends still counts). People are counted, not agreement
 rows: a new version replacing an old one the same month is still one person.
 """
 
@@ -25,7 +25,7 @@ def active_q(on: date, prefix: str = "") -> Q:
         Q(**{f"{p}status__in": [Status.ACTIVE, Status.ENDED]})
         & Q(**{f"{p}manager_signed_at__isnull": False})
         & Q(**{f"{p}start_date__lte": on, f"{p}end_date__gte": on})
-        & (Q(**{f"{p}ended_on__isnull": True}) | Q(**{f"{p}ended_on__gt": on}))
+        & (Q(**{f"{p}ended_on__isnull": True}) | Q(**{f"{p}ended_on__gte": on}))
     )
 
 
