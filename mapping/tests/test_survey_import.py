@@ -81,7 +81,7 @@ def test_one_bad_row_imports_nothing_and_names_its_row_and_column(
 ):
     survey_round = SurveyRoundFactory()
     client = client_for(planner)
-    bad = ROWS[:1] + ["Region;X;Atlantis;;Östersund;12;20;bil;5;8;ja;1;"] + ROWS[1:]
+    bad = [*ROWS[:1], "Region;X;Atlantis;;Östersund;12;20;bil;5;8;ja;1;", *ROWS[1:]]
     upload(client, survey_round, swedish_csv(bad))
     page = client.get("/surveys/import/columns/")
     report = map_columns(client, page.context["headers"]).context["report"]
