@@ -3,15 +3,14 @@
   "use strict";
   var box = document.getElementById("import-progress");
   if (!box || box.dataset.status !== "running") return;
-  var bar = box.querySelector(".progress-bar");
-  var wrap = box.querySelector(".progress");
+  var bar = box.querySelector("progress");
+  var label = box.querySelector(".import-percent");
   function poll() {
     fetch(box.dataset.url, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        bar.style.width = data.percent + "%";
-        bar.textContent = data.percent + " %";
-        wrap.setAttribute("aria-valuenow", data.percent);
+        bar.value = data.percent;
+        label.textContent = data.percent;
         if (data.status === "running") {
           window.setTimeout(poll, 1000);
         } else {
