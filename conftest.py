@@ -24,7 +24,9 @@ def reference_data(db):
 def _make_user(username: str, role: str | None = None, **extra) -> User:
     user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests (the browser journeys) flush the groups
+        # that the roles migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
