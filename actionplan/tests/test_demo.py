@@ -58,3 +58,31 @@ def test_the_demo_plan_follows_the_documents(reference_data):
     latest = training.reports.order_by("-date").first()
     assert (training.progress, training.actual_cost) == (latest.progress, latest.cost_to_date)
     assert Activity.objects.filter(dependencies__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_plan_renders_on_every_page_without_foreign_hosts(
+    reference_data, client_for, viewer
+):
+    _seed()
+    client = client_for(viewer)
+    activity = Activity.objects.get(title__contains="Delta operativt")
+    assessment = RelocationAssessment.objects.order_by("pk").first()
+    for url in [
+        "/plan/",
+        "/plan/gantt/",
+        "/plan/activities/",
+        "/plan/activities/?page=2",
+        activity.get_absolute_url(),
+        "/plan/relocation/",
+        assessment.get_absolute_url(),
+        "/plan/board-report/?as_of=2023-12-31&previous=2023-09-30",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "https://" not in response.content.decode(), url
+    overview = client.get("/plan/")
+    assert overview.context["summary"].n_overdue >= 3
+    assert "Delta operativt i Myndighetsnätverket" in str(
+        client.get("/plan/gantt/").context["figure"]
+    )
