@@ -7,9 +7,9 @@ from hubplan.navigation import NavItem
 
 
 def _sees_list(user) -> bool:
-    from remoteagreements.visibility import may_see_agreement_list
+    from hubplan.access import is_hr
 
-    return may_see_agreement_list(user)
+    return is_hr(user)
 
 
 def _sees_only_stats(user) -> bool:
@@ -19,7 +19,9 @@ def _sees_only_stats(user) -> bool:
 class RemoteagreementsConfig(AppConfig):
     name = "remoteagreements"
     verbose_name = _("Distansarbetsavtal")
-    # Statistics for everyone; HR and managers get the register instead (stats linked from it).
+    # HR gets the register; everyone else the statistics, whose page links managers on to
+    # their staff's agreements. Asking "is this user a manager?" in the menu would cost a
+    # query on every page for every user, so the menu only uses the cached roles.
     nav_items = (
         NavItem(
             _("Distansarbetsavtal"), "agreements:list", visible=_sees_list, prefix="/agreements/"

@@ -382,3 +382,39 @@ def test_the_list_query_count_does_not_grow_with_rows(
             counts.append((name, len(ctx)))
     assert counts[:3] == [(n, c) for n, c in counts[3:]]
     assert all(c <= 14 for _n, c in counts), counts
+
+
+@pytest.mark.django_db
+def test_the_menu_leads_everyone_to_statistics_and_hr_and_managers_to_the_register(
+    client_for, viewer, hr_user, manager, employee
+):
+    stats, register = reverse("agreements:stats"), reverse("agreements:list")
+    viewer_home = client_for(viewer).get("/").content.decode()
+    assert f'href="{stats}"' in viewer_home
+    assert f'href="{register}"' not in viewer_home
+    assert f'href="{register}"' in client_for(hr_user).get("/").content.decode()
+    assert 'id="to-agreements"' in client_for(manager).get(stats).content.decode()
+    assert 'id="to-agreements"' not in client_for(viewer).get(stats).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_statistics_export_has_the_aggregates_and_hides_small_cells(
+    client_for, viewer, hr_user, employee
+):
+    _active(employee)
+    hr_csv = (
+        client_for(hr_user).get(reverse("agreements:stats"), {"format": "csv"}).content.decode()
+    )
+    viewer_csv = (
+        client_for(viewer).get(reverse("agreements:stats"), {"format": "csv"}).content.decode()
+    )
+    hr_row = next(line for line in hr_csv.splitlines() if line.startswith("Hemkommun;Krokom"))
+    viewer_row = next(
+        line for line in viewer_csv.splitlines() if line.startswith("Hemkommun;Krokom")
+    )
+    assert hr_row == "Hemkommun;Krokom;1;1;100,0"
+    assert viewer_row == "Hemkommun;Krokom;;;"
+    assert employee.personnummer[:8] not in hr_csv
+    xlsx = client_for(viewer).get(reverse("agreements:stats"), {"format": "xlsx"})
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
