@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -193,8 +193,6 @@ class HubDetailView(DetailView):
         try:
             return selectors.hub_detail(self.kwargs["pk"])
         except Hub.DoesNotExist:
-            from django.http import Http404
-
             raise Http404 from None
 
     def get_context_data(self, **kwargs):

@@ -127,3 +127,18 @@ def test_a_status_change_refuses_a_date_before_the_previous_one(region, planner)
     with pytest.raises(ValidationError) as exc:
         services.hub_set_status(hub=hub, status="planned", date=dt.date(2024, 2, 1), user=planner)
     assert list(exc.value.message_dict) == ["date"]
+
+
+def test_dashboard_selectors_count_statuses_and_pool_occupancy(region):
+    # Hub A: 168 capacity, 105 used; hub B: 4 × 20 = 80 capacity, 20 used → (105+20)/(168+80).
+    a = HubFactory(desks=8, status="open")
+    b = HubFactory(desks=4, status="planned")
+    HubMonthlyUseFactory(hub=a, desks=8, open_days=21, desk_days_used=105)
+    HubMonthlyUseFactory(hub=b, desks=4, open_days=20, desk_days_used=20)
+    assert selectors.status_counts() == {"proposed": 0, "planned": 1, "open": 1, "closed": 0}
+    pooled = {h.pk: h.avg_occupancy for h in selectors.with_occupancy(Hub.objects.all())}
+    assert pooled[a.pk] == pytest.approx(0.625)
+    assert pooled[b.pk] == pytest.approx(0.25)
+    month = selectors.occupancy_by_region_month().get()
+    assert month["occupancy_share"] == pytest.approx(125 / 248)
+    assert month["hubs"] == 2
