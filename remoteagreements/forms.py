@@ -11,6 +11,7 @@ from hubs.models import Hub
 from mapping.models import Municipality, Organisation
 from remoteagreements import personnummer as pnr
 from remoteagreements.models import DistanceAgreement, Employee, EquipmentItem, FollowUp
+from remoteagreements.services import CONTENT_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,35 +54,8 @@ class EmployeeForm(forms.ModelForm):
             raise forms.ValidationError(pnr.INVALID_MESSAGE, code="invalid_personnummer") from None
 
 
-AGREEMENT_FIELDS = (
-    "employee",
-    "start_date",
-    "end_date",
-    "extent_unit",
-    "extent_value",
-    "working_hours",
-    "availability",
-    "absence_routines",
-    "meeting_attendance",
-    "days_at_workplace",
-    "fewer_days_reason",
-    "tasks",
-    "results_follow_up",
-    "connection",
-    "notice_period_months",
-    "place_kind",
-    "place_description",
-    "hub",
-    "place_reason",
-    "handles_confidential",
-    "conf_separate_room",
-    "conf_screen_shielded",
-    "conf_no_unauthorised_access",
-    "region_provides_computer",
-    "home_insurance",
-    "aml_access_acknowledged",
-    "reimbursement_terms",
-)
+# The form edits the period plus every checklist field a new version would carry over.
+AGREEMENT_FIELDS = ("employee", "start_date", "end_date", *CONTENT_FIELDS)
 
 
 class AgreementForm(forms.ModelForm):
