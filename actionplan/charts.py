@@ -7,9 +7,21 @@ from datetime import timedelta
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hubplan.charts import COLORWAY, figure_data
+
+AXIS_LABEL_CHARS = 42
+
+
+def _axis_label(activity) -> str:
+    """A short, unique row label; the full title is in the hover text.
+
+    Long titles would otherwise take most of the chart's width from the bars. The
+    id keeps two activities whose titles start alike on separate rows.
+    """
+    return f"{Truncator(activity.title).chars(AXIS_LABEL_CHARS)} ({activity.pk})"
 
 
 def gantt(activities, *, today) -> dict | None:
@@ -22,7 +34,8 @@ def gantt(activities, *, today) -> dict | None:
     rows = [
         {
             "id": a.pk,
-            "activity": a.title,
+            "activity": _axis_label(a),
+            "title": a.title,
             "area": str(a.area),
             "start": a.start_date,
             "finish": a.end_date + timedelta(days=1),
@@ -43,12 +56,12 @@ def gantt(activities, *, today) -> dict | None:
         y="activity",
         color="area",
         color_discrete_sequence=COLORWAY,
-        custom_data=["id", "status", "progress", "end_label", "overdue"],
+        custom_data=["id", "status", "progress", "end_label", "overdue", "title"],
         labels={"area": _("Insatsområde"), "activity": _("Aktivitet")},
     )
     fig.update_traces(
         hovertemplate=(
-            "<b>%{y}</b><br>%{base|%Y-%m-%d} – %{customdata[3]}<br>"
+            "<b>%{customdata[5]}</b><br>%{base|%Y-%m-%d} – %{customdata[3]}<br>"
             + _("Status")
             + ": %{customdata[1]}, %{customdata[2]} % %{customdata[4]}<extra></extra>"
         )
@@ -68,6 +81,5 @@ def gantt(activities, *, today) -> dict | None:
     fig.update_layout(
         height=max(320, 26 * len(rows) + 120),
         legend={"orientation": "h", "y": -0.1},
-        margin={"l": 260},
     )
     return figure_data(fig)

@@ -22,8 +22,10 @@ _TEMPLATE = go.layout.Template(
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "margin": {"l": 40, "r": 20, "t": 30, "b": 40},
-        "xaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
-        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False},
+        # automargin: long category labels (activity titles, kommun names) widen the
+        # margin instead of being cut off.
+        "xaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "automargin": True},
+        "yaxis": {"gridcolor": "#e5e5e5", "zeroline": False, "automargin": True},
     }
 )
 

@@ -107,6 +107,9 @@ def occupancy_chart(months) -> dict:
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            # Members are whole people; automargin keeps the labels inside the chart.
+            "tickformat": "d",
+            "automargin": True,
         },
         xaxis={"type": "date", "tickformat": "%Y-%m"},
         legend={"orientation": "h", "y": -0.2},

@@ -114,8 +114,8 @@ def assert_chart_drawn(page, selector: str = ".plotly-chart") -> None:
     chart = page.locator(selector).first
     chart.locator(".main-svg, canvas").first.wait_for(state="attached")
     box = chart.bounding_box()
-    assert box and box["width"] > 100 and box["height"] > 100
-    drawn = chart.evaluate(
-        "el => el.querySelectorAll('path, canvas, .point, .trace').length"
-    )
+    assert box
+    assert box["width"] > 100
+    assert box["height"] > 100
+    drawn = chart.evaluate("el => el.querySelectorAll('path, canvas, .point, .trace').length")
     assert drawn > 0
