@@ -9,6 +9,8 @@ reported at the field they concern (see :class:`FieldLevelConstraintsMixin`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,7 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hubs import rules
+from hubs import business_case, rules
 
 # Error messages, reused by forms, services and tests.
 LATITUDE_OUTSIDE_SWEDEN = _(
@@ -470,3 +472,208 @@ class HubMonthlyUse(FieldLevelConstraintsMixin, models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+# --- Business case (kalkyl) for a proposed hub ------------------------------------------------
+
+DESKS_AT_LEAST_ONE = _("En hubb behöver minst ett skrivbord.")
+OPEN_DAYS_PER_YEAR_RANGE = _("Ange mellan 1 och 366 öppna dagar per år.")
+DAYS_PER_WEEK_RANGE = _("Ange fler än 0 och högst 5 dagar per vecka.")
+REFERENCE_PRICE_POSITIVE = _("Referenspriset måste vara större än 0 kr.")
+PREMISES_IN_OTHER_MUNICIPALITY = _("Lokalen ligger i %(premises)s, inte i den valda kommunen.")
+
+
+class BusinessCase(FieldLevelConstraintsMixin, models.Model):
+    """A business case (kalkyl) for a hub in one kommun, optionally in a premises candidate.
+
+    Only the planner's inputs are stored. The estimates (members, occupancy, cost
+    per desk-day, travel saved, break-even) are computed each time the case is
+    shown, by :func:`hubs.selectors.business_case_estimates` and the pure functions
+    in :mod:`hubs.business_case`. Why not store them: they rest on survey answers,
+    which are imported and corrected after a case is written, and on factors set in
+    settings (working weeks, emission factors); stored figures would go stale
+    without anyone noticing, while computing them costs two queries for any number
+    of cases. ``survey_round`` left empty means "the latest round with answers".
+    """
+
+    name = models.CharField(
+        _("namn"), max_length=200, help_text=_("T.ex. Hubb i Bräcke, sex platser.")
+    )
+    municipality = models.ForeignKey(
+        "mapping.Municipality",
+        on_delete=models.PROTECT,
+        related_name="business_cases",
+        verbose_name=_("kommun"),
+        help_text=_("Kommunen där hubben skulle ligga; vid en vald lokal dess kommun."),
+    )
+    premises = models.ForeignKey(
+        PremisesCandidate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="business_cases",
+        verbose_name=_("lämplig lokal"),
+        help_text=_(
+            "Valfri. Lokalens kommun, möjliga skrivbord och hyra används om fälten lämnas tomma."
+        ),
+    )
+    desks = models.PositiveIntegerField(
+        _("skrivbord"),
+        validators=[MinValueValidator(1, message=DESKS_AT_LEAST_ONE)],
+        error_messages={"min_value": DESKS_AT_LEAST_ONE},
+        help_text=_("Antal arbetsplatser som kan bokas."),
+    )
+    monthly_rent = models.DecimalField(
+        _("månadshyra (kr)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(0, message=NEGATIVE_AMOUNT)],
+        help_text=_("Hyra för lokalen per månad."),
+    )
+    other_yearly_costs = models.DecimalField(
+        _("övriga driftkostnader per år (kr)"),
+        max_digits=11,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0, message=NEGATIVE_AMOUNT)],
+        help_text=_("T.ex. städning, IT, bokningssystem och bemanning."),
+    )
+    open_days_per_year = models.PositiveSmallIntegerField(
+        _("öppna dagar per år"),
+        default=230,
+        validators=[
+            MinValueValidator(1, message=OPEN_DAYS_PER_YEAR_RANGE),
+            MaxValueValidator(366, message=OPEN_DAYS_PER_YEAR_RANGE),
+        ],
+        error_messages={"min_value": OPEN_DAYS_PER_YEAR_RANGE},
+        help_text=_("Vardagar minus helgdagar och sommarstängning, t.ex. 230."),
+    )
+    survey_round = models.ForeignKey(
+        "mapping.SurveyRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="business_cases",
+        verbose_name=_("enkätomgång"),
+        help_text=_("Enkäten som medlemmarna uppskattas från. Tom: den senaste omgången med svar."),
+    )
+    days_per_week = models.DecimalField(
+        _("hubbdagar per vecka (N)"),
+        max_digits=2,
+        decimal_places=1,
+        default=2,
+        validators=[
+            MinValueValidator(Decimal("0.1"), message=DAYS_PER_WEEK_RANGE),
+            MaxValueValidator(5, message=DAYS_PER_WEEK_RANGE),
+        ],
+        help_text=_(
+            "Dagar per vecka som en medlem arbetar från hubben, för svarande som inte angav "
+            "det själva (eller för alla, om svarens dagar inte används)."
+        ),
+    )
+    use_stated_days = models.BooleanField(
+        _("använd svarandes egna hubbdagar"),
+        default=True,
+        help_text=_(
+            "Ja: varje svarandes angivna hubbdagar per vecka (N om svaret saknas). Nej: N för alla."
+        ),
+    )
+    reference_price_per_desk_day = models.DecimalField(
+        _("referenspris per platsdag (kr)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), message=REFERENCE_PRICE_POSITIVE)],
+        help_text=_(
+            "Vad en platsdag får kosta för att hubben ska bära sig. Förslaget är medianen av "
+            "de öppna hubbarnas kostnad per skrivbord och månad delad med 21 öppna dagar."
+        ),
+    )
+    notes = models.TextField(_("anteckningar"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    constraint_fields = {
+        "desks_min": "desks",
+        "rent_negative": "monthly_rent",
+        "other_costs_negative": "other_yearly_costs",
+        "open_days_range": "open_days_per_year",
+        "days_per_week_range": "days_per_week",
+        "reference_price_positive": "reference_price_per_desk_day",
+    }
+
+    class Meta:
+        verbose_name = _("kalkyl för hubb")
+        verbose_name_plural = _("kalkyler för hubbar")
+        ordering = ["municipality__name", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desks__gte=1),
+                name="business_case_desks_at_least_one",
+                violation_error_code="desks_min",
+                violation_error_message=DESKS_AT_LEAST_ONE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_rent__gte=0),
+                name="business_case_rent_not_negative",
+                violation_error_code="rent_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(other_yearly_costs__gte=0),
+                name="business_case_other_costs_not_negative",
+                violation_error_code="other_costs_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(open_days_per_year__gte=1, open_days_per_year__lte=366),
+                name="business_case_open_days_1_to_366",
+                violation_error_code="open_days_range",
+                violation_error_message=OPEN_DAYS_PER_YEAR_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days_per_week__gt=0, days_per_week__lte=5),
+                name="business_case_days_per_week_0_to_5",
+                violation_error_code="days_per_week_range",
+                violation_error_message=DAYS_PER_WEEK_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference_price_per_desk_day__gt=0),
+                name="business_case_reference_price_positive",
+                violation_error_code="reference_price_positive",
+                violation_error_message=REFERENCE_PRICE_POSITIVE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})" if self.municipality_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:business-case-detail", args=[self.pk])
+
+    @property
+    def yearly_cost(self) -> Decimal:
+        return business_case.yearly_cost(self.monthly_rent, self.other_yearly_costs)
+
+    def clean(self):
+        # The premises decides the kommun: a case for a premises in another kommun
+        # would estimate members from the wrong people.
+        if self.premises_id and self.municipality_id:
+            premises = self.premises
+            if premises.municipality_id != self.municipality_id:
+                raise ValidationError(
+                    {
+                        "municipality": ValidationError(
+                            PREMISES_IN_OTHER_MUNICIPALITY,
+                            code="premises_elsewhere",
+                            params={"premises": premises.municipality},
+                        )
+                    }
+                )

@@ -6,7 +6,10 @@ over rows in Python.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import (
+    Aggregate,
     Count,
     ExpressionWrapper,
     F,
@@ -17,8 +20,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf
 
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
-from mapping.models import Municipality
+from hubs import business_case
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from mapping import selectors as mapping_selectors
+from mapping.models import Municipality, SurveyResponse
 
 AMENITIES = ("video_room", "confidential_room", "step_free")
 ACTIVE_STATUSES = (Hub.Status.PLANNED, Hub.Status.OPEN)
@@ -160,3 +165,120 @@ def with_occupancy(hubs: QuerySet[Hub]) -> QuerySet[Hub]:
             output_field=FloatField(),
         ),
     )
+
+
+# --- Business cases ------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """PostgreSQL's exact median (percentile_cont 0.5)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def reference_price_per_desk_day() -> Decimal:
+    """The suggested price a desk-day may cost: the median cost per desk and month of
+    the open hubs ÷ 21 open days a month, in whole kronor (a fallback without costs)."""
+    median = Hub.objects.filter(
+        status=Hub.Status.OPEN, cost_per_desk_month__isnull=False
+    ).aggregate(m=Median("cost_per_desk_month"))["m"]
+    if median is None:
+        return business_case.FALLBACK_REFERENCE_PRICE
+    return (Decimal(str(median)) / business_case.OPEN_DAYS_PER_MONTH).quantize(Decimal("1"))
+
+
+def business_case_list(filters: dict | None = None, *, ordering: str | None = None) -> QuerySet:
+    """Saved cases with what their pages show, filtered by ``municipality`` and ``q`` (name)."""
+    filters = filters or {}
+    qs = BusinessCase.objects.select_related("municipality", "premises", "survey_round")
+    if municipality := filters.get("municipality"):
+        qs = qs.filter(municipality=municipality)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(name__icontains=q)
+    if ordering:
+        qs = qs.order_by(ordering, "name", "pk")
+    return qs
+
+
+def survey_answer_groups(pairs) -> dict[tuple[int, str], list[business_case.AnswerGroup]]:
+    """(round id, kommun code) → the potential hub users' answers grouped by mode,
+    stated hub days and commuting days, in ONE query for any number of pairs.
+
+    Potential users are mapping's: commuters (home ≠ workplace) who answered yes
+    or maybe. Distance and time are summed only over answers with complete commuting
+    data, as mapping's hub-potential analysis does. Grouping on the day counts lets
+    each case apply its own N without another query.
+    """
+    pairs = {(r, m) for r, m in pairs if r is not None}
+    if not pairs:
+        return {}
+    where = Q()
+    for round_id, code in pairs:
+        where |= Q(round_id=round_id, home_municipality_id=code)
+    complete = (
+        Q(distance_km__isnull=False)
+        & Q(travel_minutes__isnull=False)
+        & Q(commute_days_per_week__isnull=False)
+        & ~Q(mode="")
+    )
+    rows = (
+        SurveyResponse.objects.filter(where)
+        .filter(mapping_selectors.COMMUTER & mapping_selectors.POSITIVE)
+        .values(
+            "round_id", "home_municipality_id", "mode", "hub_days_per_week", "commute_days_per_week"
+        )
+        .annotate(
+            n=Count("id"),
+            km=Sum("distance_km", filter=complete),
+            minutes=Sum("travel_minutes", filter=complete),
+        )
+        .order_by()
+    )
+    out: dict[tuple[int, str], list] = {}
+    for r in rows:
+        out.setdefault((r["round_id"], r["home_municipality_id"]), []).append(
+            business_case.AnswerGroup(
+                n=r["n"],
+                stated_days=r["hub_days_per_week"],
+                commute_days=r["commute_days_per_week"],
+                mode=r["mode"],
+                km=r["km"],
+                minutes=r["minutes"],
+            )
+        )
+    return out
+
+
+def business_case_estimates(cases, user) -> dict[int, business_case.Estimate]:
+    """Case pk → its estimates as ``user`` may see them; at most two queries in all
+    (the latest round, only if some case uses it, and the grouped answers)."""
+    cases = list(cases)
+    latest = None
+    if any(c.survey_round_id is None for c in cases):
+        latest = mapping_selectors.latest_round()
+    rounds = {c.pk: c.survey_round if c.survey_round_id else latest for c in cases}
+    groups = survey_answer_groups(
+        (r.pk if r else None, c.municipality_id) for c in cases for r in [rounds[c.pk]]
+    )
+    out = {}
+    for c in cases:
+        r = rounds[c.pk]
+        est = business_case.estimate(
+            groups.get((r.pk, c.municipality_id), []) if r else [],
+            desks=c.desks,
+            open_days=c.open_days_per_year,
+            monthly_rent=c.monthly_rent,
+            other_yearly_costs=c.other_yearly_costs,
+            n_days=c.days_per_week,
+            use_stated=c.use_stated_days,
+            reference_price=c.reference_price_per_desk_day,
+        )
+        out[c.pk] = business_case.for_user(est, user, survey_days=c.use_stated_days)
+    return out
+
+
+def estimated_round(case: BusinessCase):
+    """The round a case estimates from: its own, or the latest with answers."""
+    return case.survey_round if case.survey_round_id else mapping_selectors.latest_round()
