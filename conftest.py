@@ -10,9 +10,20 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from hubplan.access import HR, PLANNER, VIEWER
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http(django_test_environment):
+    """No redirect to https: the test client and the live server speak plain http.
+
+    Production settings redirect every http request (SECURE_SSL_REDIRECT is on when
+    DEBUG is off); the tests keep every other production setting, secure cookies too.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture

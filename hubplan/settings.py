@@ -123,6 +123,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Idle timeout: a session ends after SESSION_COOKIE_AGE seconds without a request
+# (default one hour). Saving the session on every request moves its expiry forward,
+# so the age counts from the last request, not from the login. An hour of silence
+# closes an unattended screen with personal data on it, yet outlasts a long form.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# --- Transport security -------------------------------------------------------
+# Secure by default whenever DEBUG is off: HTTPS only (redirect), HSTS for a year and
+# cookies that never travel over plain http, so `check --deploy` has nothing to say.
+# DEBUG=True (`make run`, plain http on 127.0.0.1) relaxes them. Each one can be set
+# by the environment, e.g. behind a proxy that terminates TLS: either let the proxy
+# redirect (SECURE_SSL_REDIRECT=False) or tell Django which header marks an https
+# request (SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https; only if the proxy
+# always sets or strips that header). The test suite talks plain http to the test
+# client and live server; the root conftest.py turns the redirect off for tests only.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Only the header's token: the site is on the browsers' preload list only if submitted.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if _proxy_header := env.list("SECURE_PROXY_SSL_HEADER", default=[]):
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
+
 # --- Internationalisation ---------------------------------------------------
 # Source strings are Swedish (the UI's first language); the en catalogue translates them.
 LANGUAGE_CODE = "sv"
