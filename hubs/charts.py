@@ -116,3 +116,36 @@ def occupancy_chart(months) -> dict:
         height=360,
     )
     return figure_data(fig)
+
+
+def business_case_chart(cases, estimates) -> dict:
+    """Members the survey suggests beside the members each case needs to break even,
+    with the critical mass as a line. Hidden (small-cell) figures are left out."""
+    names = [c.name for c in cases]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[estimates[c.pk].members for c in cases],
+            name=_("Medlemmar enligt enkäten"),
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[estimates[c.pk].break_even_members for c in cases],
+            name=_("Medlemmar som behövs för att bära sig"),
+        )
+    )
+    fig.add_hline(
+        y=rules.CRITICAL_MASS_MEMBERS,
+        line={"dash": "dot", "color": "#6c757d"},
+        annotation_text=_("Kritisk massa"),
+    )
+    fig.update_layout(
+        barmode="group",
+        height=360,
+        yaxis={"title": _("Medlemmar")},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return figure_data(fig)

@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs import services
 from hubs.models import (
+    DESKS_AT_LEAST_ONE,
     MONTH_NOT_FIRST_DAY,
     NEGATIVE_NUMBER,
+    BusinessCase,
     Hub,
     HubMonthlyUse,
     PremisesCandidate,
 )
-from mapping.models import Municipality, Organisation
+from mapping.models import Municipality, Organisation, SurveyRound
 
 NOT_POSITIVE = {"min_value": NEGATIVE_NUMBER}
 MONTH_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -318,3 +320,96 @@ class PremisesForm(forms.ModelForm):
                 if c[0] != PremisesCandidate.Status.CHOSEN
             ]
             self.fields["status"].help_text = services.PREMISES_STATUS_CHOSEN_BY_FORM
+
+
+# --- Business cases ------------------------------------------------------------------------
+
+MUNICIPALITY_OR_PREMISES = _("Välj en kommun eller en lämplig lokal.")
+FIELD_REQUIRED = _("Fyll i fältet, eller välj en lokal som har uppgiften.")
+
+
+class BusinessCaseFilterForm(forms.Form):
+    SORTS = {
+        "municipality": "municipality__name",
+        "name": "name",
+        "-updated": "-updated_at",
+        "-desks": "-desks",
+    }
+    SORT_CHOICES = [
+        ("municipality", _("Kommun")),
+        ("name", _("Namn")),
+        ("-updated", _("Senast ändrad")),
+        ("-desks", _("Flest skrivbord")),
+    ]
+
+    q = forms.CharField(label=_("Sök namn"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"), queryset=Municipality.objects.none(), required=False
+    )
+    sort = forms.ChoiceField(label=_("Sortera"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        self.fields["municipality"].empty_label = _("Alla kommuner")
+
+    def filters(self) -> dict:
+        return valid_filters(self)
+
+    def ordering(self) -> str:
+        return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
+
+
+class BusinessCaseForm(forms.ModelForm):
+    """A case's inputs. With a premises, an empty kommun, desks or rent is taken from it."""
+
+    class Meta:
+        model = BusinessCase
+        fields = [
+            "name",
+            "municipality",
+            "premises",
+            "desks",
+            "monthly_rent",
+            "other_yearly_costs",
+            "open_days_per_year",
+            "survey_round",
+            "days_per_week",
+            "use_stated_days",
+            "reference_price_per_desk_day",
+            "notes",
+        ]
+        error_messages = {"desks": {"min_value": DESKS_AT_LEAST_ONE}}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "days_per_week": forms.NumberInput(attrs={"step": "0.5"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipality_queryset()
+        self.fields["municipality"].required = False
+        self.fields["premises"].queryset = PremisesCandidate.objects.select_related(
+            "municipality"
+        ).order_by("municipality__name", "name")
+        self.fields["survey_round"].queryset = SurveyRound.objects.order_by("-date", "name")
+        self.fields["survey_round"].empty_label = _("Senaste omgången med svar")
+        for name in ("desks", "monthly_rent"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        premises = cleaned.get("premises")
+        if premises is not None:
+            if not cleaned.get("municipality") and "municipality" not in self.errors:
+                cleaned["municipality"] = premises.municipality
+            if cleaned.get("desks") is None and "desks" not in self.errors:
+                cleaned["desks"] = premises.desks_possible or None
+            if cleaned.get("monthly_rent") is None and "monthly_rent" not in self.errors:
+                cleaned["monthly_rent"] = premises.monthly_rent
+        if not cleaned.get("municipality") and "municipality" not in self.errors:
+            self.add_error("municipality", MUNICIPALITY_OR_PREMISES)
+        for name in ("desks", "monthly_rent"):
+            if cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, FIELD_REQUIRED)
+        return cleaned

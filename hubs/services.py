@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubs import rules
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 
 STATUS_STEP_NOT_ALLOWED = _(
     "Statusen kan bara gå framåt: föreslagen → planerad → öppen → stängd "
@@ -298,3 +298,43 @@ def monthly_use_import(*, rows: list[HubMonthlyUse], user) -> ImportResult:
     HubMonthlyUse.objects.bulk_update(to_update, MONTHLY_FIELDS, batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+# --- Business cases ------------------------------------------------------------------------
+
+
+def _fill_from_premises(case: BusinessCase) -> None:
+    """A case for a premises takes its kommun, and its desks and rent where none were given."""
+    premises = case.premises
+    if premises is None:
+        return
+    if not case.municipality_id:
+        case.municipality = premises.municipality
+    if case.desks is None and premises.desks_possible:
+        case.desks = premises.desks_possible
+    if case.monthly_rent is None and premises.monthly_rent is not None:
+        case.monthly_rent = premises.monthly_rent
+
+
+@transaction.atomic
+def business_case_create(*, case: BusinessCase, user) -> BusinessCase:
+    """Save a new business case (only its inputs; the estimates are computed when shown)."""
+    _fill_from_premises(case)
+    if user is not None and user.is_authenticated:
+        case.created_by = user
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def business_case_update(*, case: BusinessCase, user) -> BusinessCase:
+    _fill_from_premises(case)
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def business_case_delete(*, case: BusinessCase, user) -> None:
+    case.delete()

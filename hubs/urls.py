@@ -15,6 +15,28 @@ urlpatterns = [
     path("<int:pk>/delete/", views.HubDeleteView.as_view(), name="delete"),
     path("<int:pk>/status/", views.HubStatusView.as_view(), name="status"),
     path("<int:pk>/use/", views.MonthlyUseView.as_view(), name="use"),
+    path("business-case/", views.BusinessCaseListView.as_view(), name="business-case"),
+    path("business-case/new/", views.BusinessCaseCreateView.as_view(), name="business-case-create"),
+    path(
+        "business-case/compare/",
+        views.BusinessCaseCompareView.as_view(),
+        name="business-case-compare",
+    ),
+    path(
+        "business-case/<int:pk>/",
+        views.BusinessCaseDetailView.as_view(),
+        name="business-case-detail",
+    ),
+    path(
+        "business-case/<int:pk>/edit/",
+        views.BusinessCaseUpdateView.as_view(),
+        name="business-case-update",
+    ),
+    path(
+        "business-case/<int:pk>/delete/",
+        views.BusinessCaseDeleteView.as_view(),
+        name="business-case-delete",
+    ),
     path("premises/", views.PremisesListView.as_view(), name="premises-list"),
     path("premises/new/", views.PremisesCreateView.as_view(), name="premises-create"),
     path("premises/<int:pk>/edit/", views.PremisesUpdateView.as_view(), name="premises-update"),

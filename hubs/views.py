@@ -6,6 +6,8 @@ Reading is open to every signed-in user; every write needs Planerare
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -14,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -26,8 +29,10 @@ from django.views.generic import (
 
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
-from hubs import charts, imports, selectors, services
+from hubs import business_case, charts, imports, rules, selectors, services
 from hubs.forms import (
+    BusinessCaseFilterForm,
+    BusinessCaseForm,
     HubCreateForm,
     HubFilterForm,
     HubForm,
@@ -37,7 +42,8 @@ from hubs.forms import (
     PremisesFilterForm,
     PremisesForm,
 )
-from hubs.models import Hub, HubMonthlyUse, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, PremisesCandidate
+from mapping import analysis
 from mapping.models import Municipality
 
 
@@ -490,3 +496,231 @@ class PremisesChooseView(PlannerRequiredMixin, DetailView):
             % {"name": hub.name},
         )
         return HttpResponseRedirect(reverse("hubs:update", args=[hub.pk]))
+
+
+# ---------------------------------------------------------------- business cases
+
+# What a case shows and exports, in order: (label, kind, value of (case, estimate)).
+# ``kind`` tells the template how to format the value; None shows as "–".
+CASE_FIGURES = (
+    (_lazy("Kommun"), "text", lambda c, e: c.municipality.name),
+    (_lazy("Lämplig lokal"), "text", lambda c, e: c.premises.name if c.premises else ""),
+    (_lazy("Skrivbord"), "int", lambda c, e: c.desks),
+    (_lazy("Öppna dagar per år"), "int", lambda c, e: c.open_days_per_year),
+    (_lazy("Kostnad per år (kr)"), "kr", lambda c, e: e.yearly_cost),
+    (_lazy("Hubbdagar per vecka (N)"), "dec1", lambda c, e: c.days_per_week),
+    (_lazy("Medlemmar enligt enkäten"), "int", lambda c, e: e.members),
+    (_lazy("Hubbdagar per medlem och vecka"), "dec2", lambda c, e: e.hub_days_per_member),
+    (_lazy("Efterfrågade platsdagar per år"), "int", lambda c, e: e.desk_days_demand),
+    (_lazy("Kapacitet (platsdagar per år)"), "int", lambda c, e: e.capacity),
+    (_lazy("Beläggning"), "pct", lambda c, e: e.occupancy),
+    (_lazy("Efterfrågan större än kapaciteten"), "bool", lambda c, e: e.over_capacity),
+    (_lazy("Kostnad per platsdag (kr)"), "kr2", lambda c, e: e.cost_per_desk_day),
+    (_lazy("Referenspris per platsdag (kr)"), "kr2", lambda c, e: c.reference_price_per_desk_day),
+    (_lazy("Medlemmar för att bära sig"), "int", lambda c, e: e.break_even_members),
+    (_lazy("Kritisk massa (medlemmar)"), "int", lambda c, e: e.critical_mass),
+    (_lazy("Sparade km per år"), "int", lambda c, e: e.km_saved),
+    (_lazy("Sparade restimmar per år"), "int", lambda c, e: e.hours_saved),
+    (_lazy("Sparad CO₂e per år (kg)"), "int", lambda c, e: e.co2_kg_saved),
+)
+
+
+def _export_value(kind, value):
+    """Export cells: percent as a number with one decimal, counts whole, money to the öre."""
+    if value is None:
+        return None
+    if kind == "pct":
+        return round(100 * value, 1)
+    if kind == "int" and not isinstance(value, int):
+        return int(value.quantize(Decimal("1")))
+    if kind == "bool":
+        return _yes_no(value)
+    return value
+
+
+def _case_export(cases, estimates, filename):
+    headers = [_("Namn")] + [str(label) for label, _kind, _get in CASE_FIGURES]
+    if any(estimates[c.pk].suppressed for c in cases):
+        headers.append(_("Anmärkning"))
+    rows = []
+    for c in cases:
+        e = estimates[c.pk]
+        row = [c.name] + [_export_value(kind, get(c, e)) for _l, kind, get in CASE_FIGURES]
+        if len(headers) > len(CASE_FIGURES) + 1:
+            row.append(_("Färre än 5 svarande: döljs") if e.suppressed else "")
+        rows.append(row)
+    return rows, headers
+
+
+class BusinessCaseMixin:
+    """Context every business-case page shares: the assumptions behind the estimates."""
+
+    def assumptions(self) -> dict:
+        return {
+            "weeks": analysis.work_weeks_per_year(),
+            "emission_factors": analysis.emission_factors(),
+            "emission_source": analysis.EMISSION_FACTOR_SOURCE,
+            "critical_mass": rules.CRITICAL_MASS_MEMBERS,
+            "open_days_per_month": business_case.OPEN_DAYS_PER_MONTH,
+        }
+
+
+class BusinessCaseListView(BusinessCaseMixin, ExportableListMixin, ListView):
+    """Saved cases with their key estimates; tick some to compare them side by side."""
+
+    template_name = "hubs/business_case_list.html"
+    context_object_name = "cases"
+    paginate_by = 50
+    export_filename = "kalkyler"
+
+    @cached_property
+    def filter_form(self) -> BusinessCaseFilterForm:
+        return BusinessCaseFilterForm(self.request.GET or None)
+
+    def get_queryset(self):
+        form = self.filter_form
+        return selectors.business_case_list(form.filters(), ordering=form.ordering())
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in FORMATS:
+            cases = list(self.get_queryset())
+            estimates = selectors.business_case_estimates(cases, request.user)
+            rows, headers = _case_export(cases, estimates, self.export_filename)
+            return table_response(headers, rows, filename=self.export_filename, fmt=fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cases = list(context["cases"])
+        estimates = selectors.business_case_estimates(cases, self.request.user)
+        for case in cases:
+            case.estimate = estimates[case.pk]
+        context.update(
+            cases=cases,
+            any_suppressed=any(e.suppressed for e in estimates.values()),
+            **self.assumptions(),
+        )
+        return context
+
+
+class BusinessCaseDetailView(BusinessCaseMixin, DetailView):
+    template_name = "hubs/business_case_detail.html"
+    context_object_name = "case"
+
+    def get_queryset(self):
+        return selectors.business_case_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.object
+        context.update(
+            estimate=selectors.business_case_estimates([case], self.request.user)[case.pk],
+            survey_round=selectors.estimated_round(case),
+            **self.assumptions(),
+        )
+        return context
+
+
+class BusinessCaseCreateView(PlannerRequiredMixin, ServiceFormMixin, CreateView):
+    """A new case; ``?premises=<pk>`` (the premises list's "Beräkna kalkyl") prefills it."""
+
+    model = BusinessCase
+    form_class = BusinessCaseForm
+    template_name = "hubs/business_case_form.html"
+
+    @cached_property
+    def premises(self) -> PremisesCandidate | None:
+        pk = self.request.GET.get("premises")
+        if not (pk and pk.isdigit()):
+            return None
+        return PremisesCandidate.objects.select_related("municipality").filter(pk=pk).first()
+
+    def get_initial(self):
+        initial = {"reference_price_per_desk_day": selectors.reference_price_per_desk_day()}
+        if p := self.premises:
+            initial.update(
+                name=_("Hubb i %(premises)s") % {"premises": p.name},
+                premises=p.pk,
+                municipality=p.municipality_id,
+                desks=p.desks_possible or None,
+                monthly_rent=p.monthly_rent,
+            )
+        return initial
+
+    def form_valid(self, form):
+        case = self.apply_service(
+            form,
+            lambda: services.business_case_create(case=form.instance, user=self.request.user),
+        )
+        if case is None:
+            form.instance.pk = None
+            return self.form_invalid(form)
+        messages.success(self.request, _("Kalkylen är sparad."))
+        return HttpResponseRedirect(case.get_absolute_url())
+
+
+class BusinessCaseUpdateView(PlannerRequiredMixin, ServiceFormMixin, UpdateView):
+    model = BusinessCase
+    form_class = BusinessCaseForm
+    template_name = "hubs/business_case_form.html"
+
+    def form_valid(self, form):
+        case = self.apply_service(
+            form,
+            lambda: services.business_case_update(case=form.instance, user=self.request.user),
+        )
+        if case is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Ändringarna är sparade."))
+        return HttpResponseRedirect(case.get_absolute_url())
+
+
+class BusinessCaseDeleteView(PlannerRequiredMixin, DeleteView):
+    model = BusinessCase
+    template_name = "hubs/business_case_confirm_delete.html"
+    success_url = reverse_lazy("hubs:business-case")
+
+    def form_valid(self, form):
+        services.business_case_delete(case=self.object, user=self.request.user)
+        messages.success(self.request, _("Kalkylen är borttagen."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class BusinessCaseCompareView(BusinessCaseMixin, TemplateView):
+    """Chosen cases side by side (``?ids=1&ids=2``), with a chart and CSV/XLSX export."""
+
+    template_name = "hubs/business_case_compare.html"
+    MAX_CASES = 20
+
+    @cached_property
+    def cases(self) -> list[BusinessCase]:
+        ids = [i for i in self.request.GET.getlist("ids") if i.isdigit()][: self.MAX_CASES]
+        return list(selectors.business_case_list().filter(pk__in=ids)) if ids else []
+
+    @cached_property
+    def estimates(self):
+        return selectors.business_case_estimates(self.cases, self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in FORMATS and self.cases:
+            rows, headers = _case_export(self.cases, self.estimates, "kalkyler")
+            return table_response(headers, rows, filename="jamforelse-kalkyler", fmt=fmt)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cases, estimates = self.cases, self.estimates
+        context.update(
+            cases=cases,
+            figures=[
+                (label, kind, [get(c, estimates[c.pk]) for c in cases])
+                for label, kind, get in CASE_FIGURES
+            ],
+            any_suppressed=any(e.suppressed for e in estimates.values()),
+            chart=charts.business_case_chart(cases, estimates) if cases else None,
+            query_string=_query_string(self.request),
+            **self.assumptions(),
+        )
+        return context

@@ -1,10 +1,11 @@
 """factory_boy factories for hubs, premises and monthly use (need the ``region`` fixture)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 from mapping.models import Municipality
 
 
@@ -61,3 +62,17 @@ class HubMonthlyUseFactory(factory.django.DjangoModelFactory):
     desk_days_used = 100
     members_region = 3
     members_company = 4
+
+
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessCase
+
+    name = factory.Sequence(lambda n: f"Kalkyl {n}")
+    municipality = factory.LazyFunction(ostersund)
+    desks = 4
+    monthly_rent = Decimal("5000")
+    other_yearly_costs = Decimal("60000")
+    open_days_per_year = 230
+    days_per_week = Decimal("2")
+    reference_price_per_desk_day = Decimal("100")
