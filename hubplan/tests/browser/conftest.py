@@ -8,13 +8,24 @@ other than the live server, or a console error, fails the test at teardown.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# `make screenshots` sets this (docs/screenshots): the README's pictures, one viewport each.
+SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR", "")
+VIEWPORT = {"width": 1280, "height": 800}
+# axe-core as bundled by the PyPI package axe-playwright-python: a local file, nothing fetched.
+AXE_SCRIPT_PATH = (
+    Path(importlib.util.find_spec("axe_playwright_python").origin).parent / "axe.min.js"
+)
+# Impacts that fail a page; "moderate" and "minor" are reported by axe but tolerated.
+AXE_FAILING_IMPACTS = ("serious", "critical")
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # to set up data are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,9 +87,7 @@ class PageWatch:
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh Swedish-locale page on the live server, watched for leaks and errors."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
-    )
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE", viewport=VIEWPORT)
     context.set_default_timeout(15_000)
     page = context.new_page()
     watch = PageWatch(live_server.url)
@@ -103,10 +112,54 @@ def login(page, username: str, password: str = "pw-for-tests-only") -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def logout(page) -> None:
+    page.locator("header").get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/login/**")
+
+
 def screenshot(page, name: str) -> None:
-    """Keep a full-page screenshot of the current page as a test artifact."""
+    """Keep a full-page screenshot of the current page as a test artifact.
+
+    With ``SCREENSHOT_DIR`` set (``make screenshots``) the visible 1280×800 viewport is
+    also written there: the README shows those, and a viewport keeps each file small.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if SCREENSHOT_DIR:
+        target = Path(SCREENSHOT_DIR)
+        if not target.is_absolute():
+            target = ROOT / target
+        target.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target / f"{name}.png"), full_page=False)
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical axe-core violations on the current page.
+
+    The script is evaluated through the DevTools protocol, not added as a <script>,
+    so the app's Content-Security-Policy does not have to allow it.
+    """
+    page.evaluate(AXE_SCRIPT_PATH.read_text(encoding="utf-8"))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in AXE_FAILING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per failing rule and element, readable in a test failure."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"][:5]:
+            lines.append(
+                f"{v['id']} ({v['impact']}): {v['help']} at {' '.join(map(str, node['target']))}"
+                f" – {node['html'][:160]}"
+            )
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical axe-core violations on the current page."""
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}:\n" + describe_violations(violations)
 
 
 def assert_chart_drawn(page, selector: str = ".plotly-chart") -> None:
