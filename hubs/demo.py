@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs import selectors
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 from mapping.models import Municipality, Organisation
 from mapping.reference import REGION_NAME
 
@@ -232,13 +233,19 @@ def _history(spec: Spec) -> list[tuple[str, dt.date]]:
 
 
 def seed(ctx) -> None:
-    """Create the demo hubs, their history, users, premises and monthly use (once)."""
+    """Create the demo hubs, their history, users, premises and monthly use, then the
+    demo business cases; each part once (a second run adds nothing)."""
     specs = SPECS.get(ctx.scale) or SPECS["region"]
     if ctx.scale not in SPECS:
         ctx.log(f"hubs: ingen demodata för skalan {ctx.scale}; använder regionen")
     if Hub.objects.filter(name=specs[0].name, municipality_id=specs[0].code).exists():
         ctx.log("hubs: demodata finns redan")
-        return
+    else:
+        _registry(ctx, specs)
+    _business_cases(ctx)
+
+
+def _registry(ctx, specs) -> None:
     rng = ctx.rng("hubs")
     municipalities = Municipality.objects.in_bulk({s.code for s in specs})
     organisations = {o.name: o for o in Organisation.objects.all()}
@@ -365,3 +372,46 @@ def _premises(ctx, hubs) -> int:
         )
     PremisesCandidate.objects.bulk_create(candidates)
     return len(candidates)
+
+
+# (name, kommun code, premises name or None, desks, rent, other yearly costs, N, stated days, notes)
+BUSINESS_CASES: dict[str, tuple[tuple, ...]] = {
+    "region": (
+        ("Bräcke: tio platser i kommunhuset", BRACKE, None, 10, 6000, 30000, "2", True,
+         "Utökning av kommunhusets hubb; städning, IT och bokningssystem ingår i driften."),
+        ("Strömsund: hubb i centralorten, en dag i veckan", STROMSUND, None, 4, 3500, 60000,
+         "1", False, "Försiktig kalkyl: alla medlemmar antas komma en dag i veckan."),
+        ("Stugun: hubb i biblioteket", RAGUNDA, "Stuguns bibliotek", 4, 1800, 12000, "2",
+         True, "Bygdegården har visat intresse för att sköta bokningen."),
+    ),
+}  # fmt: skip
+
+
+def _business_cases(ctx) -> None:
+    """Three business cases a planner might have written (once, by name)."""
+    rows = BUSINESS_CASES.get(ctx.scale) or BUSINESS_CASES["region"]
+    if BusinessCase.objects.filter(name__in=[r[0] for r in rows]).exists():
+        ctx.log("hubs: kalkylerna finns redan")
+        return
+    premises = {p.name: p for p in PremisesCandidate.objects.filter(name__in=[r[2] for r in rows])}
+    price = selectors.reference_price_per_desk_day()
+    cases = []
+    for name, code, premises_name, desks, rent, other, n_days, stated, notes in rows:
+        case = BusinessCase(
+            name=name,
+            municipality_id=code,
+            premises=premises.get(premises_name) if premises_name else None,
+            desks=desks,
+            monthly_rent=Decimal(rent),
+            other_yearly_costs=Decimal(other),
+            open_days_per_year=230,
+            days_per_week=Decimal(n_days),
+            use_stated_days=stated,
+            reference_price_per_desk_day=price,
+            notes=notes,
+            created_by=ctx.users.get("planner"),
+        )
+        case.full_clean()
+        cases.append(case)
+    BusinessCase.objects.bulk_create(cases)
+    ctx.log(f"hubs: {len(cases)} kalkyler för nya hubbar")

@@ -44,7 +44,7 @@ from hubs.forms import (
 )
 from hubs.models import BusinessCase, Hub, HubMonthlyUse, PremisesCandidate
 from mapping import analysis
-from mapping.models import Municipality
+from mapping.models import Municipality, SurveyResponse
 
 
 def _query_string(request) -> str:
@@ -558,7 +558,10 @@ class BusinessCaseMixin:
     def assumptions(self) -> dict:
         return {
             "weeks": analysis.work_weeks_per_year(),
-            "emission_factors": analysis.emission_factors(),
+            "emission_factors": [
+                (SurveyResponse.Mode(mode).label if mode in SurveyResponse.Mode else mode, f)
+                for mode, f in analysis.emission_factors().items()
+            ],
             "emission_source": analysis.EMISSION_FACTOR_SOURCE,
             "critical_mass": rules.CRITICAL_MASS_MEMBERS,
             "open_days_per_month": business_case.OPEN_DAYS_PER_MONTH,

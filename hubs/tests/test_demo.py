@@ -1,13 +1,14 @@
 """The demo seed: about 30 hubs in all eight kommuner, premises, two years of use; idempotent."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from hubs import rules
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 from mapping.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ def test_seed_demo_creates_the_hub_registry_and_a_second_run_adds_nothing(refere
         HubStatusChange.objects.count(),
         HubMonthlyUse.objects.count(),
         PremisesCandidate.objects.count(),
+        BusinessCase.objects.count(),
     )
     assert 28 <= counts[0] <= 32
     assert counts[3] >= 8
@@ -48,6 +50,12 @@ def test_seed_demo_creates_the_hub_registry_and_a_second_run_adds_nothing(refere
     assert any(a < rules.CRITICAL_MASS_MEMBERS for a in averages)
     assert any(a >= rules.CRITICAL_MASS_MEMBERS for a in averages)
     assert PremisesCandidate.objects.filter(status="chosen", hub__isnull=False).exists()
+    cases = BusinessCase.objects.select_related("premises")
+    assert cases.count() == 3
+    assert {c.municipality_id for c in cases} >= {"2305", "2313"}
+    assert any(c.premises is not None for c in cases)
+    # The reference price is the open hubs' median cost per desk and month (950 kr) ÷ 21.
+    assert {c.reference_price_per_desk_day for c in cases} == {Decimal("45")}
 
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == (
@@ -55,4 +63,5 @@ def test_seed_demo_creates_the_hub_registry_and_a_second_run_adds_nothing(refere
         HubStatusChange.objects.count(),
         HubMonthlyUse.objects.count(),
         PremisesCandidate.objects.count(),
+        BusinessCase.objects.count(),
     )
