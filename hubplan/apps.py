@@ -1,4 +1,4 @@
-"""The project app: roles, the base layout, the home page and cross-app commands."""
+"""The project app: roles, the base layout, the dashboards and cross-app commands."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,4 +9,7 @@ from hubplan.navigation import NavItem
 class HubplanConfig(AppConfig):
     name = "hubplan"
     verbose_name = _("Hubplan")
-    nav_items = (NavItem(_("Översikt"), "home", prefix="/"),)
+    nav_items = (
+        NavItem(_("Översikt"), "home", prefix="/"),
+        NavItem(_("Kommuner"), "municipalities:list"),
+    )

@@ -14,7 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is also on the login page, so it must work signed out.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("municipalities/", include("mapping.urls")),
+    path("municipalities/", include("hubplan.municipality_urls")),
     path("surveys/", include("mapping.survey_urls")),
     path("hubs/", include("hubs.urls")),
     path("agreements/", include("remoteagreements.urls")),

@@ -9,7 +9,4 @@ from hubplan.navigation import NavItem
 class MappingConfig(AppConfig):
     name = "mapping"
     verbose_name = _("Kartläggning och referensdata")
-    nav_items = (
-        NavItem(_("Kommuner"), "mapping:municipality-list"),
-        NavItem(_("Kartläggning"), "surveys:round-list"),
-    )
+    nav_items = (NavItem(_("Kartläggning"), "surveys:round-list"),)

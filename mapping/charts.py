@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from hubplan.charts import figure_data, map_layout
@@ -44,6 +46,82 @@ def choropleth(municipalities, values: dict[str, float | None], *, title: str) -
         )
     )
     fig.update_layout(**map_layout(boundaries=[], center=REGION_CENTER, zoom=REGION_ZOOM))
+    return figure_data(fig)
+
+
+def _positions(geometry: dict):
+    """Every (lon, lat) of a GeoJSON Polygon or MultiPolygon."""
+    coords = geometry.get("coordinates") or []
+    polygons = coords if geometry.get("type") == "MultiPolygon" else [coords]
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ((p[0], p[1]) for p in ring)
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def frame(geometry: dict, *, width_px: int = 640, height_px: int = 520) -> tuple[tuple, float]:
+    """Centre (lat, lon) and zoom that fit ``geometry`` in a map of the given size.
+
+    Plotly's maps (MapLibre) use 512-pixel tiles: at zoom z the world is
+    512 × 2^z pixels wide, so the zoom that fits a span follows from its share of
+    the world; latitude is compared in Web Mercator units. A tenth of a zoom
+    level is left as margin.
+    """
+    points = list(_positions(geometry))
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    lon_span = max(east - west, 1e-6)
+    y_span = max(_mercator_y(north) - _mercator_y(south), 1e-6)
+    zoom_lon = math.log2(width_px * 360 / (512 * lon_span))
+    zoom_lat = math.log2(height_px * 2 * math.pi / (512 * y_span))
+    centre_y = (_mercator_y(north) + _mercator_y(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return (centre_lat, (west + east) / 2), round(min(zoom_lon, zoom_lat) - 0.1, 2)
+
+
+def outline(municipality, *, neighbours=(), points=()) -> dict:
+    """One kommun filled and framed, its neighbours' borders for context, and point markers.
+
+    ``points`` are (lat, lon, label) tuples, e.g. the kommun's hubs. No colour bar:
+    the fill only marks which kommun this is.
+    """
+    traces = [
+        go.Choroplethmap(
+            geojson=feature_collection([municipality]),
+            locations=[municipality.code],
+            z=[1],
+            text=[municipality.name],
+            hovertemplate="%{text}<extra></extra>",
+            colorscale=[[0, "#9ec5fe"], [1, "#9ec5fe"]],
+            showscale=False,
+            marker={"line": {"width": 2, "color": "#00578a"}, "opacity": 0.5},
+        )
+    ]
+    if points:
+        traces.append(
+            go.Scattermap(
+                lat=[p[0] for p in points],
+                lon=[p[1] for p in points],
+                text=[p[2] for p in points],
+                mode="markers",
+                marker={"size": 11, "color": "#e07b00"},
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    center, zoom = frame(municipality.boundary)
+    fig = go.Figure(traces)
+    fig.update_layout(
+        **map_layout(
+            boundaries=[n.boundary for n in neighbours if n.boundary],
+            center=center,
+            zoom=zoom,
+        )
+    )
     return figure_data(fig)
 
 

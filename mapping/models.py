@@ -112,7 +112,7 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("mapping:municipality-detail", args=[self.code])
+        return reverse("municipalities:detail", args=[self.code])
 
     @property
     def in_region(self) -> bool:

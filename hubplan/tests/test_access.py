@@ -37,7 +37,7 @@ def test_a_viewer_sees_the_navigation(client_for, viewer, reference_data):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'aria-label="Huvudmeny"' in html
-    assert f'href="{reverse("mapping:municipality-list")}"' in html
+    assert f'href="{reverse("municipalities:list")}"' in html
     assert "Logga ut" in html
     # Administration is for superusers only.
     assert reverse("admin:index") not in html
