@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -503,25 +503,29 @@ class PremisesChooseView(PlannerRequiredMixin, DetailView):
 # What a case shows and exports, in order: (label, kind, value of (case, estimate)).
 # ``kind`` tells the template how to format the value; None shows as "–".
 CASE_FIGURES = (
-    (_lazy("Kommun"), "text", lambda c, e: c.municipality.name),
-    (_lazy("Lämplig lokal"), "text", lambda c, e: c.premises.name if c.premises else ""),
-    (_lazy("Skrivbord"), "int", lambda c, e: c.desks),
-    (_lazy("Öppna dagar per år"), "int", lambda c, e: c.open_days_per_year),
-    (_lazy("Kostnad per år (kr)"), "kr", lambda c, e: e.yearly_cost),
-    (_lazy("Hubbdagar per vecka (N)"), "dec1", lambda c, e: c.days_per_week),
-    (_lazy("Medlemmar enligt enkäten"), "int", lambda c, e: e.members),
-    (_lazy("Hubbdagar per medlem och vecka"), "dec2", lambda c, e: e.hub_days_per_member),
-    (_lazy("Efterfrågade platsdagar per år"), "int", lambda c, e: e.desk_days_demand),
-    (_lazy("Kapacitet (platsdagar per år)"), "int", lambda c, e: e.capacity),
-    (_lazy("Beläggning"), "pct", lambda c, e: e.occupancy),
-    (_lazy("Efterfrågan större än kapaciteten"), "bool", lambda c, e: e.over_capacity),
-    (_lazy("Kostnad per platsdag (kr)"), "kr2", lambda c, e: e.cost_per_desk_day),
-    (_lazy("Referenspris per platsdag (kr)"), "kr2", lambda c, e: c.reference_price_per_desk_day),
-    (_lazy("Medlemmar för att bära sig"), "int", lambda c, e: e.break_even_members),
-    (_lazy("Kritisk massa (medlemmar)"), "int", lambda c, e: e.critical_mass),
-    (_lazy("Sparade km per år"), "int", lambda c, e: e.km_saved),
-    (_lazy("Sparade restimmar per år"), "int", lambda c, e: e.hours_saved),
-    (_lazy("Sparad CO₂e per år (kg)"), "int", lambda c, e: e.co2_kg_saved),
+    (gettext_lazy("Kommun"), "text", lambda c, e: c.municipality.name),
+    (gettext_lazy("Lämplig lokal"), "text", lambda c, e: c.premises.name if c.premises else ""),
+    (gettext_lazy("Skrivbord"), "int", lambda c, e: c.desks),
+    (gettext_lazy("Öppna dagar per år"), "int", lambda c, e: c.open_days_per_year),
+    (gettext_lazy("Kostnad per år (kr)"), "kr", lambda c, e: e.yearly_cost),
+    (gettext_lazy("Hubbdagar per vecka (N)"), "dec1", lambda c, e: c.days_per_week),
+    (gettext_lazy("Medlemmar enligt enkäten"), "int", lambda c, e: e.members),
+    (gettext_lazy("Hubbdagar per medlem och vecka"), "dec2", lambda c, e: e.hub_days_per_member),
+    (gettext_lazy("Efterfrågade platsdagar per år"), "int", lambda c, e: e.desk_days_demand),
+    (gettext_lazy("Kapacitet (platsdagar per år)"), "int", lambda c, e: e.capacity),
+    (gettext_lazy("Beläggning"), "pct", lambda c, e: e.occupancy),
+    (gettext_lazy("Efterfrågan större än kapaciteten"), "bool", lambda c, e: e.over_capacity),
+    (gettext_lazy("Kostnad per platsdag (kr)"), "kr2", lambda c, e: e.cost_per_desk_day),
+    (
+        gettext_lazy("Referenspris per platsdag (kr)"),
+        "kr2",
+        lambda c, e: c.reference_price_per_desk_day,
+    ),
+    (gettext_lazy("Medlemmar för att bära sig"), "int", lambda c, e: e.break_even_members),
+    (gettext_lazy("Kritisk massa (medlemmar)"), "int", lambda c, e: e.critical_mass),
+    (gettext_lazy("Sparade km per år"), "int", lambda c, e: e.km_saved),
+    (gettext_lazy("Sparade restimmar per år"), "int", lambda c, e: e.hours_saved),
+    (gettext_lazy("Sparad CO₂e per år (kg)"), "int", lambda c, e: e.co2_kg_saved),
 )
 
 
