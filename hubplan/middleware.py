@@ -1,4 +1,8 @@
-"""Request middleware of the project."""
+"""Request middleware of the project: the UI language, and an id for each request."""
+
+import logging
+import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -20,3 +24,40 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# The current request's id, for log records written while it is handled.
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, returned as ``X-Request-ID`` and written in every log line.
+
+    The id is generated here, never taken from the client, so nothing a client sends
+    ends up in the logs as an id. Error pages show it: a user who reports it lets an
+    administrator find the exact log lines, traceback included. First in MIDDLEWARE,
+    so that everything logged while the request is handled carries it.
+    """
+
+    HEADER = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4().hex
+        token = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response[self.HEADER] = request.request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds ``request_id`` (or "-" outside a request) to every log record a handler formats."""
+
+    def filter(self, record):
+        record.request_id = current_request_id.get()
+        return True

@@ -21,3 +21,7 @@ urlpatterns = [
     path("plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 are Django's views with templates/403.html and 404.html; the 500 page
+# needs the request id and must render without the request context.
+handler500 = "hubplan.errors.server_error"
