@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -61,3 +62,26 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id.get()
         return True
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request body over ``MAX_REQUEST_MB`` before anything reads it (413).
+
+    Django streams uploaded files to disk without a size limit of its own; the import
+    forms check each file's size only after it has arrived. This stops a far too large
+    upload at its declared length, with a page that says what to do, so it fills
+    neither memory nor disk. The reverse proxy should have a limit of its own too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit_mb = settings.MAX_REQUEST_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit_mb * 1024 * 1024:
+            return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
+        return self.get_response(request)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF does); after auth, so its page has the menu.
+    "hubplan.middleware.RequestSizeLimitMiddleware",
     # Every view needs a login unless marked with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,6 +200,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- Uploads ----------------------------------------------------------------------
+# A request body over MAX_REQUEST_MB is refused with a page that says so (413, see
+# hubplan.middleware.RequestSizeLimitMiddleware); it must exceed the largest file an
+# import form accepts (survey answers: 300 MB as CSV, 30 MB as XLSX). Form fields other
+# than files over DATA_UPLOAD_MAX_MEMORY_SIZE make a 400. Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory.
+MAX_REQUEST_MB = env.int("MAX_REQUEST_MB", default=310)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 # --- Internationalisation ---------------------------------------------------
 # Source strings are Swedish (the UI's first language); the en catalogue translates them.

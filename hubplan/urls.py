@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# 403 and 404 are Django's views with templates/403.html and 404.html; the 500 page
-# needs the request id and must render without the request context.
+# 403 and 404 are Django's views with templates/403.html and 404.html; the 400 and 500
+# pages show the request id and must render without the request context.
+handler400 = "hubplan.errors.bad_request"
 handler500 = "hubplan.errors.server_error"
