@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint migrations-check messages stop-db clean
+.PHONY: run setup install test lint migrations-check messages stop-db clean backup restore
 
 run: setup
 	@echo ""
@@ -43,6 +43,14 @@ migrations-check: install
 messages: install
 	$(MANAGE) makemessages -l sv -l en --no-obsolete --no-location -i var -i staticfiles -i docs
 	$(MANAGE) compilemessages -i .venv -i var
+
+# Backup and restore of the database the app uses (embedded or DATABASE_URL); see docs/backup.md.
+backup: install
+	$(MANAGE) backup $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/hubplan-YYYYMMDD-HHMMSS.dump"; exit 2; }
+	$(MANAGE) restore $(FILE)
 
 stop-db:
 	$(BIN)/python -c "from hubplan.embedded_db import stop; stop()"
