@@ -190,3 +190,16 @@ def test_the_comparison_query_count_does_not_grow_with_data(client_for, hr_user,
         client.get(URL)
     assert len(small) == len(large)
     assert len(small) <= 18
+
+
+@pytest.mark.django_db
+def test_a_past_year_counts_as_on_its_last_day(client_for, hr_user, reference_data):
+    build()
+    year = timezone.localdate().year - 3
+    response = client_for(hr_user).get(URL, {"year": year})
+    assert response.context["filters"].reference_date.isoformat() == f"{year}-12-31"
+    rows = _rows(response)
+    # The agreements began a month ago and the hub's use is this month's.
+    assert (rows[KROKOM]["with_agreement"], rows[KROKOM]["occupancy"]) == (0, None)
+    # Only the long activity ran that year, and it was not yet overdue then.
+    assert (rows[BERG]["activities"], rows[BERG]["overdue"]) == (1, 0)
