@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from hubs.models import Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 
 
 class HubStatusChangeInline(admin.TabularInline):
@@ -44,3 +44,12 @@ class HubMonthlyUseAdmin(admin.ModelAdmin):
     search_fields = ("hub__name",)
     list_select_related = ("hub",)
     date_hierarchy = "month"
+
+
+@admin.register(BusinessCase)
+class BusinessCaseAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "premises", "desks", "monthly_rent", "updated_at")
+    list_filter = ("municipality",)
+    search_fields = ("name",)
+    list_select_related = ("municipality", "premises")
+    readonly_fields = ("created_by", "created_at", "updated_at")
