@@ -67,3 +67,52 @@ def seed(ctx: DemoContext) -> None:
             created += 1
         ctx.users[username] = user
     ctx.log(f"hubplan: {created} nya demoanvändare ({len(DEMO_USERS)} totalt)")
+    _seed_scenarios(ctx)
+
+
+# Two weightings planners discussed: the plan's demand for critical mass, and its demand
+# that every kommun outside Östersund be given the same chance (premises and partners count more).
+DEMO_SCENARIOS = {
+    "Kritisk massa först": (
+        "Hubbar där flest pendlare vill arbeta: användare och sparad restid väger tyngst.",
+        {
+            "potential_users": 40,
+            "time_saved": 30,
+            "capacity_gap": 20,
+            "premises": 5,
+            "co_location": 5,
+            "partner_interest": 0,
+        },
+    ),
+    "Lokaler och partner": (
+        "Där det redan finns lokaler att samlokalisera i och partner som vill vara med.",
+        {
+            "potential_users": 15,
+            "time_saved": 10,
+            "capacity_gap": 15,
+            "premises": 20,
+            "co_location": 20,
+            "partner_interest": 20,
+        },
+    ),
+}
+
+
+def _seed_scenarios(ctx: DemoContext) -> None:
+    """Saved suitability scenarios, created once by name."""
+    from hubplan.models import SuitabilityScenario
+
+    existing = set(SuitabilityScenario.objects.values_list("name", flat=True))
+    planner = ctx.users.get("planner")
+    new = [
+        SuitabilityScenario(
+            name=name,
+            description=description,
+            created_by=planner,
+            **{f"w_{key}": value for key, value in weights.items()},
+        )
+        for name, (description, weights) in DEMO_SCENARIOS.items()
+        if name not in existing
+    ]
+    SuitabilityScenario.objects.bulk_create(new)
+    ctx.log(f"hubplan: {len(new)} nya lämplighetsscenarier")

@@ -136,3 +136,21 @@ def test_deleting_a_scenario_asks_first(client_for, planner, reference_data):
     assert SuitabilityScenario.objects.filter(pk=scenario.pk).exists()
     client.post(f"{URL}scenarios/{scenario.pk}/delete/")
     assert not SuitabilityScenario.objects.filter(pk=scenario.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_two_scenarios_once(reference_data):
+    import io
+
+    from hubplan import demo
+
+    ctx = demo.DemoContext(scale="region", seed=1, stdout=io.StringIO())
+    demo.seed(ctx)
+    assert set(SuitabilityScenario.objects.values_list("name", flat=True)) == set(
+        demo.DEMO_SCENARIOS
+    )
+    assert SuitabilityScenario.objects.get(name="Kritisk massa först").created_by.username == (
+        "planner"
+    )
+    demo.seed(ctx)
+    assert SuitabilityScenario.objects.count() == 2
