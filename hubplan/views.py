@@ -193,7 +193,13 @@ class SuitabilityView(TemplateView):
         user = self.request.user
         weights = self.weights()
         initial = {f"w_{k}": weights[k] for k in suitability.KEYS}
-        form = SuitabilityForm(self.request.GET or None, initial=initial)
+        # Bound to the request so round and days stick, with the weights in use filled in
+        # (a scenario link carries no weights of its own).
+        data = self.request.GET.copy()
+        for name, value in initial.items():
+            if data.get(name) in (None, ""):
+                data[name] = value
+        form = SuitabilityForm(data)
         filters = form.filters()
         comparison = dashboards.comparison(filters, user)
         raw = dashboards.suitability_indicators(comparison)

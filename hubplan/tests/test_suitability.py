@@ -101,6 +101,8 @@ def test_a_planner_saves_a_scenario_and_everyone_can_use_it(
     )
     page = client_for(viewer).get(URL, {"scenario": scenario.pk})
     assert page.context["scenario"] == scenario
+    # The weight fields show the scenario's weights.
+    assert 'name="w_premises" value="50' in page.content.decode()
     assert _ranking(page)[0] == BERG
 
 
