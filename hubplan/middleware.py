@@ -1,10 +1,13 @@
-"""Request middleware of the project: the UI language, and an id for each request."""
+"""Request middleware of the project: UI language, request ids, idle sessions, request size."""
 
 import logging
+import time
 import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -85,3 +88,40 @@ class RequestSizeLimitMiddleware:
         if length > limit_mb * 1024 * 1024:
             return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
         return self.get_response(request)
+
+
+# When the session was last seen, in whole seconds since the epoch.
+LAST_ACTIVITY_KEY = "_last_activity"
+
+
+class IdleSessionMiddleware:
+    """Makes ``SESSION_COOKIE_AGE`` an idle timeout: each request moves the expiry forward.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would do the same with a database write on
+    every request. This writes at most once per ``REFRESH_SECONDS`` per session, by
+    touching a timestamp in it, which makes SessionMiddleware save the session and
+    renew its expiry and cookie. The timeout is thus exact to within that interval.
+    After SessionMiddleware in MIDDLEWARE, so that it sees the response first.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # is_empty() reads no data: anonymous visitors without a session cost nothing.
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(LAST_ACTIVITY_KEY, 0) >= self.REFRESH_SECONDS:
+                session[LAST_ACTIVITY_KEY] = now
+        return response
+
+
+@receiver(user_logged_in, dispatch_uid="hubplan-session-last-activity")
+def _note_login_activity(sender, request, user, **kwargs):
+    """A login writes the session anyway: stamp it then, not on the next request."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())

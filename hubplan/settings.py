@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hubplan.middleware.IdleSessionMiddleware",
     "hubplan.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,11 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Idle timeout: a session ends after SESSION_COOKIE_AGE seconds without a request
-# (default one hour). Saving the session on every request moves its expiry forward,
-# so the age counts from the last request, not from the login. An hour of silence
-# closes an unattended screen with personal data on it, yet outlasts a long form.
+# (default one hour). hubplan.middleware.IdleSessionMiddleware moves its expiry forward
+# as the user works (at most one write a minute), so the age counts from the last
+# request, not from the login. An hour of silence closes an unattended screen with
+# personal data on it, yet outlasts filling in a long form.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Transport security -------------------------------------------------------
 # Secure by default whenever DEBUG is off: HTTPS only (redirect), HSTS for a year and
