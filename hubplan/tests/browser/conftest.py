@@ -63,6 +63,32 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def demo(transactional_db):
+    """load_reference and seed_demo, as `make run` does; some of the demo's primary keys.
+
+    The role groups first: the previous transactional test's flush removed them.
+    """
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from hubplan.access import HR, PLANNER, VIEWER
+    from hubs.models import Hub
+    from mapping.models import SurveyRound
+    from remoteagreements.models import DistanceAgreement
+
+    for role in (VIEWER, PLANNER, HR):
+        Group.objects.get_or_create(name=role)
+    with open(os.devnull, "w") as devnull:
+        call_command("load_reference", stdout=devnull)
+        call_command("seed_demo", stdout=devnull)
+    return {
+        "hub": Hub.objects.filter(status=Hub.Status.OPEN).order_by("pk").first().pk,
+        "round": SurveyRound.objects.order_by("pk").first().pk,
+        "agreement": DistanceAgreement.objects.filter(status="active").order_by("pk").first().pk,
+    }
+
+
 class PageWatch:
     """Collects what a page did that it must not: leave the app, or log errors."""
 

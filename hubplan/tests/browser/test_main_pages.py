@@ -6,11 +6,6 @@ sets SCREENSHOT_DIR=docs/screenshots so the same walk refreshes the README's pic
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
-
-from hubplan.access import HR, PLANNER, VIEWER
 from hubplan.demo import DEMO_PASSWORD
 from hubplan.tests.browser.conftest import (
     assert_chart_drawn,
@@ -44,25 +39,6 @@ MAIN_PAGES = [
     ("hr", "agreement-form", "/agreements/new/"),
 ]
 OPTIONAL_PAGES = [("planner", "suitability", "/municipalities/suitability/")]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    """load_reference and seed_demo, as `make run` does (the groups first: a flush removed them)."""
-    for role in (VIEWER, PLANNER, HR):
-        Group.objects.get_or_create(name=role)
-    with open("/dev/null", "w") as devnull:
-        call_command("load_reference", stdout=devnull)
-        call_command("seed_demo", stdout=devnull)
-    from hubs.models import Hub
-    from mapping.models import SurveyRound
-    from remoteagreements.models import DistanceAgreement
-
-    return {
-        "hub": Hub.objects.filter(status=Hub.Status.OPEN).order_by("pk").first().pk,
-        "round": SurveyRound.objects.order_by("pk").first().pk,
-        "agreement": DistanceAgreement.objects.filter(status="active").order_by("pk").first().pk,
-    }
 
 
 def _suitability_exists() -> bool:

@@ -3,7 +3,19 @@
 import pytest
 from django.core.management import call_command
 
-from hubplan.tests.browser.conftest import assert_chart_drawn, login, screenshot
+from hubplan.demo import DEMO_PASSWORD
+from hubplan.tests.browser.conftest import (
+    assert_chart_drawn,
+    goto_refused,
+    login,
+    screenshot,
+)
+
+# Links and buttons that change data; a Läsare must see none of them.
+EDIT_CONTROLS = (
+    "main a[href$='/new/'], main a[href$='/edit/'], main a[href$='/delete/'], "
+    "main a[href$='/status/'], main a[href*='/import'], main form[method=post] button"
+)
 
 
 @pytest.fixture
@@ -34,3 +46,56 @@ def test_the_language_switch_goes_to_english_and_back(page, loaded, viewer):
     page.get_by_role("button", name="Change language").click()
     page.get_by_role("link", name="Översikt").wait_for()
     assert page.locator("html").get_attribute("lang") == "sv"
+
+
+def _charts_drawn(page) -> int:
+    charts = page.locator(".plotly-chart")
+    for index in range(charts.count()):
+        assert_chart_drawn(page, f".plotly-chart >> nth={index}")
+    return charts.count()
+
+
+def test_a_viewer_sees_the_dashboards_drawn_no_edit_controls_and_403_on_edit_urls(page, demo):
+    from actionplan.models import Activity
+
+    activity = Activity.objects.order_by("pk").first().pk
+    hub = demo["hub"]
+    login(page, "viewer", DEMO_PASSWORD)
+
+    page.goto("/")
+    assert _charts_drawn(page) >= 1
+    page.get_by_role("link", name="Kommuner").first.click()
+    page.wait_for_url("**/municipalities/")
+    assert _charts_drawn(page) >= 1
+    page.locator("main table").get_by_role("link", name="Östersund").first.click()
+    page.wait_for_url("**/municipalities/2380/")
+    assert _charts_drawn(page) >= 1
+    screenshot(page, "viewer-municipality-2380")
+
+    for path in (
+        "/hubs/",
+        f"/hubs/{hub}/",
+        "/hubs/map/",
+        "/plan/",
+        f"/plan/activities/{activity}/",
+    ):
+        page.goto(path)
+        page.locator("main h1").first.wait_for()
+        controls = page.locator(EDIT_CONTROLS)
+        assert controls.count() == 0, (
+            path,
+            controls.evaluate_all("els => els.map(e => e.outerHTML)"),
+        )
+
+    for path in (
+        "/hubs/new/",
+        f"/hubs/{hub}/edit/",
+        f"/hubs/{hub}/delete/",
+        "/plan/activities/new/",
+        f"/plan/activities/{activity}/edit/",
+        f"/plan/activities/{activity}/delete/",
+        "/surveys/new/",
+        "/surveys/import/",
+        "/agreements/new/",
+    ):
+        assert goto_refused(page, path) == 403, path
