@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint migrations-check messages stop-db clean backup restore
+.PHONY: run setup install test lint migrations-check messages stop-db clean screenshots backup restore
 
 run: setup
 	@echo ""
@@ -51,6 +51,10 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/hubplan-YYYYMMDD-HHMMSS.dump"; exit 2; }
 	$(MANAGE) restore $(FILE)
+
+# Refresh the README's pictures: the main pages with the demo data, in Chromium, at 1280×800.
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q hubplan/tests/browser/test_main_pages.py
 
 stop-db:
 	$(BIN)/python -c "from hubplan.embedded_db import stop; stop()"
