@@ -54,6 +54,10 @@ def _suitability_exists() -> bool:
 def test_every_main_page_draws_passes_axe_and_is_photographed(page, demo):
     pages = MAIN_PAGES + [p for p in OPTIONAL_PAGES if _suitability_exists()]
     failures = []
+    page.goto("/login/")
+    if violations := axe_violations(page):
+        failures.append(f"/login/:\n{describe_violations(violations)}")
+    screenshot(page, "login")
     current_user = None
     for user, name, path in sorted(pages, key=lambda p: p[0]):
         if user != current_user:
