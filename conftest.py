@@ -26,6 +26,16 @@ def _plain_http(django_test_environment):
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing(django_test_environment):
+    """A cheap hasher in tests: PBKDF2's deliberate slowness cost 1–2 s per login.
+
+    Production keeps Django's default hashers; nothing in the tests measures hashing.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data: 290 kommuner, counties, organisations."""
