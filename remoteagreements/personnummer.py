@@ -84,7 +84,9 @@ def _is_real_date(year: int, month: int, day: int) -> bool:
 def _century_year(yy: int, month: int, day: int, plus: bool, today: date) -> int:
     """The full year of a 10-digit number: the latest not after ``today``, minus 100 for ``+``."""
     year = today.year - (today.year - yy) % 100
-    if (month, _real_day(day)) > (today.month, today.day):
+    # Only a birthday later in the current year lies in the future; in any earlier
+    # year the same date has passed.
+    if year == today.year and (month, _real_day(day)) > (today.month, today.day):
         year -= 100
     return year - 100 if plus else year
 

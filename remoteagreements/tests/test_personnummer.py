@@ -26,6 +26,10 @@ def _wrong_check(number: str) -> str:
 HAND_CHECKED = "189004121233"
 # Numbers of people under 100 (written with "-") come from the seeded generator.
 GENERATED = pnr.fictitious(random.Random(2021))
+# Born in December 1960: a birthday later in the calendar than TODAY, in a past year.
+DECEMBER_1960 = pnr.fictitious(
+    random.Random(1960), born_from=date(1960, 12, 1), born_to=date(1960, 12, 31)
+)
 
 
 def test_the_check_digit_matches_a_hand_computed_luhn_sum():
@@ -62,6 +66,11 @@ CASES = [
         "dash with the same digits is 2020",
         "201109-" + _valid(2020, 11, 9, 555)[8:],
         _valid(2020, 11, 9, 555),
+    ),
+    (
+        "10 digits, birthday later in the calendar but in a past year",
+        DECEMBER_1960[2:8] + "-" + DECEMBER_1960[8:],
+        DECEMBER_1960,
     ),
     ("born in the future", _valid(2027, 1, 1, 111), None),
     (
