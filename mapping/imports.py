@@ -504,14 +504,23 @@ def import_file(
         raise ImportRejected(report)
 
     validator = RowValidator(mapping)
+    started = {
+        "file_sha256": sha256,
+        "valid_only": valid_only,
+        "total_rows": report.total_rows,
+        "status": SurveyImport.Status.RUNNING,
+    }
+    if job is not None and job.pk:
+        # Mark an existing job running before the import's transaction: the progress
+        # writer updates this row from a second connection while rows go in, and a
+        # row lock held by this transaction would make it wait for ever.
+        SurveyImport.objects.filter(pk=job.pk).update(**started)
+        for field, value in started.items():
+            setattr(job, field, value)
     with transaction.atomic():
         if job is None:
-            job = SurveyImport(round=survey_round, user=user, file_name=file_name[:255])
-        job.file_sha256 = sha256
-        job.valid_only = valid_only
-        job.total_rows = report.total_rows
-        job.status = SurveyImport.Status.RUNNING
-        job.save()
+            job = SurveyImport(round=survey_round, user=user, file_name=file_name[:255], **started)
+            job.save()
         batch: list[SurveyResponse] = []
         next_row = 2
         done = 0

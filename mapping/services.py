@@ -54,6 +54,10 @@ def _progress_writer(job_id: int):
     """Progress is written on a second, autocommitting connection: the import's own
     transaction is invisible to the polling page until it commits."""
     side = connections.create_connection("default")
+    with side.cursor() as cursor:
+        # A progress write must never wait on the import it reports on: fail fast
+        # instead of stalling the import for ever.
+        cursor.execute("SET lock_timeout = '5s'")
 
     def write(done: int) -> None:
         with side.cursor() as cursor:

@@ -222,3 +222,44 @@ def test_the_progress_endpoint_reports_the_job(client_for, viewer, reference_dat
     )
     data = client_for(viewer).get(f"/surveys/imports/{job.pk}/progress/").json()
     assert data == {"status": "running", "percent": 25, "processed": 50, "total": 200}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_import_reports_progress_without_locking_itself_out(tmp_path, reference_data):
+    """The web path: rows go in on one connection while progress is written on a second.
+
+    The job row used to be saved inside the import's transaction, so the progress
+    update waited on that row lock for ever. The import runs in a thread here so a
+    regression fails the test instead of hanging it.
+    """
+    import threading
+
+    from mapping import services
+
+    survey_round = SurveyRoundFactory()
+    path = tmp_path / "svar.csv"
+    path.write_bytes(swedish_csv(ROWS))
+    job = SurveyImport.objects.create(
+        round=survey_round,
+        file_name="svar.csv",
+        file_sha256=imports.file_sha256(path),
+        valid_only=False,
+        total_rows=len(ROWS),
+    )
+    worker = threading.Thread(
+        target=services.run_import_job,
+        kwargs={
+            "job_id": job.pk,
+            "path": str(path),
+            "mapping": imports.guess_mapping(HEADER.split(";")),
+            "valid_only": False,
+            "background": True,
+        },
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the import is stuck waiting for its own progress row"
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.row_count) == (SurveyImport.Status.DONE, 3, 3)
+    assert SurveyResponse.objects.filter(round=survey_round).count() == 3

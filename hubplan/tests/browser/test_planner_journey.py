@@ -78,13 +78,8 @@ def test_a_planner_adds_a_hub_and_finds_it_on_the_map(page, loaded, planner):
     screenshot(page, "planner-hub-map")
 
 
-def test_a_planner_imports_a_swedish_excel_survey_and_sees_the_flow_matrix(
-    page, loaded, planner, settings
-):
-    # Inline, as mapping's own tests run it. The background thread deadlocks against the
-    # live server: its progress UPDATE (second connection) waits for the job row that the
-    # import's own transaction has locked (reported to the lead; switch back once fixed).
-    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
+def test_a_planner_imports_a_swedish_excel_survey_and_sees_the_flow_matrix(page, loaded, planner):
+    # The import runs in its background thread, as in production, and the page polls it.
     survey_round = SurveyRoundFactory(name="Pendlingsenkät webbtest")
     csv = ("\r\n".join([SURVEY_HEADER, *SURVEY_ROWS]) + "\r\n").encode("cp1252")
 
