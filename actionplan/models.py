@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actionplan import rules
 
@@ -183,6 +184,19 @@ class Activity(models.Model):
         verbose_name=_("enkätomgångar"),
         help_text=_("Enkäter och kartläggningar som aktiviteten har genomfört."),
     )
+
+    # Optimistic locking: a form carries the value it was shown with, and a save
+    # whose value no longer matches is refused instead of overwriting someone else.
+    lock_version = models.PositiveIntegerField(
+        _("redigeringsversion"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
+        ),
+    )
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("aktivitet")

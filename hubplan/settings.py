@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     # Project apps, in dependency order: each may use the ones above it.
     # seed_demo and load_reference visit them in this order.
     "hubplan",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells simple-history who made each change it records.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Before anything reads the body (CSRF does); after auth, so its page has the menu.
     "hubplan.middleware.RequestSizeLimitMiddleware",
     # Every view needs a login unless marked with @login_not_required.

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hubs import business_case, rules
 
@@ -187,6 +188,19 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
 
     constraint_fields = {"duplicate_name": "name"}
 
+    # Optimistic locking: a form carries the value it was shown with, and a save
+    # whose value no longer matches is refused instead of overwriting someone else.
+    lock_version = models.PositiveIntegerField(
+        _("redigeringsversion"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
+        ),
+    )
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("hubb")
         verbose_name_plural = _("hubbar")
@@ -345,6 +359,9 @@ class PremisesCandidate(FieldLevelConstraintsMixin, models.Model):
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
     constraint_fields = {"chosen_needs_hub": "status"}
+
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("lämplig lokal")

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 JAMTLAND_COUNTY_CODE = "23"
 
@@ -395,6 +396,9 @@ class SurveyImport(models.Model):
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enkätimport")

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from remoteagreements import personnummer as pnr
 
@@ -102,6 +103,9 @@ class Employee(models.Model):
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords(excluded_fields=["personnummer"])
 
     class Meta:
         verbose_name = _("medarbetare")
@@ -326,6 +330,19 @@ class DistanceAgreement(models.Model):
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
 
+    # Optimistic locking: a form carries the value it was shown with, and a save
+    # whose value no longer matches is refused instead of overwriting someone else.
+    lock_version = models.PositiveIntegerField(
+        _("redigeringsversion"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
+        ),
+    )
+    # Audit trail: every create, change and delete with user and time (simple-history).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("distansarbetsavtal")
         verbose_name_plural = _("distansarbetsavtal")
@@ -479,3 +496,37 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on}: {self.get_outcome_display()}"
+
+
+class PersonnummerAccess(models.Model):
+    """One view of an unmasked personnummer: who saw whose number, when, and on which page.
+
+    GDPR asks that access to personal data can be followed up. Rows are written by
+    ``services.log_personnummer_access`` and only read by superusers; the number itself
+    is never stored here.
+    """
+
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="personnummer_accesses",
+        verbose_name=_("visat för"),
+    )
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="personnummer_accesses",
+        verbose_name=_("medarbetare"),
+    )
+    viewed_at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    page = models.CharField(
+        _("sida"), max_length=100, help_text=_("Namnet på sidan där numret visades.")
+    )
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("visning av personnummer")
+        verbose_name_plural = _("visningar av personnummer")
+
+    def __str__(self) -> str:
+        return f"{self.viewed_by} → {self.employee_id} ({self.viewed_at:%Y-%m-%d %H:%M})"
