@@ -120,7 +120,13 @@ if env.str("DATABASE_URL", default=""):
 else:
     from hubplan.embedded_db import database_config
 
-    DATABASES = {"default": database_config(VAR_DIR / "pgdata")}
+    # EMBEDDED_DATABASE_NAME lets the national-scale benchmark keep its data in a
+    # database of its own on the same embedded server, beside the demo data.
+    DATABASES = {
+        "default": database_config(
+            VAR_DIR / "pgdata", env.str("EMBEDDED_DATABASE_NAME", default="hubplan")
+        )
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Parallel test runs (several developers on one machine) need separate test databases.
