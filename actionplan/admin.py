@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from actionplan.models import Activity, Area, ProgressReport, RelocationAssessment, Strategy
+from hubplan.audit import SuperuserHistoryAdmin, register_history
 
 
 @admin.register(Area)
@@ -23,7 +24,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SuperuserHistoryAdmin):
     list_display = ("title", "area", "status", "progress", "start_date", "end_date")
     list_filter = ("area", "status", "strategy")
     search_fields = ("title", "description")
@@ -31,6 +32,9 @@ class ActivityAdmin(admin.ModelAdmin):
     filter_horizontal = ("partners", "municipalities", "dependencies", "hubs", "survey_rounds")
     raw_id_fields = ("responsible",)
     inlines = [ProgressReportInline]
+
+
+register_history(Activity)
 
 
 @admin.register(RelocationAssessment)

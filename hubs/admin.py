@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from hubplan.audit import SuperuserHistoryAdmin, register_history
 from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 
 
@@ -17,7 +18,7 @@ class HubStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(SuperuserHistoryAdmin):
     list_display = ("name", "municipality", "kind", "status", "desks", "operator_type")
     list_filter = ("municipality", "kind", "status", "operator_type", "confidential_room")
     search_fields = ("name", "address")
@@ -29,12 +30,16 @@ class HubAdmin(admin.ModelAdmin):
 
 
 @admin.register(PremisesCandidate)
-class PremisesCandidateAdmin(admin.ModelAdmin):
+class PremisesCandidateAdmin(SuperuserHistoryAdmin):
     list_display = ("name", "municipality", "status", "desks_possible", "monthly_rent")
     list_filter = ("municipality", "status")
     search_fields = ("name", "address")
     list_select_related = ("municipality",)
     readonly_fields = ("hub", "created_at", "updated_at")
+
+
+register_history(Hub, select_related=("municipality",))
+register_history(PremisesCandidate, select_related=("municipality",))
 
 
 @admin.register(HubMonthlyUse)

@@ -1,8 +1,9 @@
-"""Admin for reference data: counties, kommuner, organisations."""
+"""Admin for reference data (counties, kommuner, organisations) and the survey imports' history."""
 
 from django.contrib import admin
 
-from mapping.models import County, Municipality, Organisation
+from hubplan.audit import SuperuserHistoryAdmin, register_history
+from mapping.models import County, Municipality, Organisation, SurveyImport
 
 
 @admin.register(County)
@@ -26,3 +27,25 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ("parent", "municipality")
     search_fields = ("name",)
     autocomplete_fields = ("parent", "municipality")
+
+
+@admin.register(SurveyImport)
+class SurveyImportAdmin(SuperuserHistoryAdmin):
+    """Read-only: imports are made and undone on the survey pages; here for their history."""
+
+    list_display = ("pk", "round", "file_name", "status", "row_count", "user", "created")
+    list_filter = ("status",)
+    list_select_related = ("round", "user")
+    search_fields = ("file_name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+register_history(SurveyImport)

@@ -74,6 +74,9 @@ def run_import_job(
 ) -> None:
     """Run a prepared import job; on failure the job records why and nothing is written."""
     job = SurveyImport.objects.select_related("round").get(pk=job_id)
+    # The audit trail (simple-history) takes its user from the request, and a
+    # background thread has none: the job's own user stands in.
+    job._history_user = job.user
     side = None
     progress = None
     if background:
@@ -90,21 +93,26 @@ def run_import_job(
         if report.already_imported:
             return
     except imports.ImportRejected as exc:
-        SurveyImport.objects.filter(pk=job_id).update(
-            status=SurveyImport.Status.FAILED,
-            message="\n".join(exc.report.lines()[:50]),
-            finished=timezone.now(),
-        )
+        _job_failed(job, "\n".join(exc.report.lines()[:50]))
     except Exception as exc:  # a broken file or database error: the job says so
-        SurveyImport.objects.filter(pk=job_id).update(
-            status=SurveyImport.Status.FAILED,
-            message=_("Importen misslyckades: %(error)s") % {"error": exc},
-            finished=timezone.now(),
-        )
+        _job_failed(job, _("Importen misslyckades: %(error)s") % {"error": exc})
     finally:
         if side is not None:
             side.close()
         Path(path).unlink(missing_ok=True)  # the upload is kept only until it is imported
+
+
+def _job_failed(job: SurveyImport, message: str) -> None:
+    """Mark the job failed with a save (not a queryset update), so the audit trail has it.
+
+    Reloaded first: the failed import may have changed the object in memory without
+    writing it. Progress writes, many per import, stay plain UPDATEs outside the trail.
+    """
+    job.refresh_from_db()
+    job.status = SurveyImport.Status.FAILED
+    job.message = message
+    job.finished = timezone.now()
+    job.save(update_fields=["status", "message", "finished"])
 
 
 def survey_import_start(

@@ -2,7 +2,8 @@
 
 draft → awaiting_employee → awaiting_manager → active → ended. Each function is
 keyword-only, validates with ``full_clean()`` and runs in one transaction, so a
-refused step leaves nothing behind. A later audit trail hooks in here.
+refused step leaves nothing behind. The audit trail (simple-history) records every
+save with the request's user; views of unmasked personnummer are logged here too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hubplan.access import is_hr
 from remoteagreements import rules
-from remoteagreements.models import DistanceAgreement, Employee, EquipmentItem, FollowUp
+from remoteagreements.models import (
+    DistanceAgreement,
+    Employee,
+    EquipmentItem,
+    FollowUp,
+    PersonnummerAccess,
+)
 
 Status = DistanceAgreement.Status
 
@@ -328,3 +335,21 @@ def agreement_renew(
     start = start_date or agreement.end_date + timedelta(days=1)
     end = end_date or one_year_after(start) - timedelta(days=1)
     return _copy(agreement, start_date=start, end_date=end, renewed_from=agreement, created_by=by)
+
+
+# --- personnummer access log ------------------------------------------------------
+
+
+def log_personnummer_access(*, user, employees: Iterable[Employee], page: str) -> int:
+    """Record that ``user`` was shown the unmasked personnummer of ``employees`` on ``page``.
+
+    Called by every view that shows a full number (only HR and superusers get one);
+    ``page`` is the URL name, e.g. ``agreements:employee-detail``. One INSERT for the
+    whole list, so a page showing many numbers costs one query. Returns the row count.
+    """
+    rows = [
+        PersonnummerAccess(viewed_by=user, employee_id=getattr(e, "pk", e), page=page[:100])
+        for e in employees
+    ]
+    PersonnummerAccess.objects.bulk_create(rows)
+    return len(rows)

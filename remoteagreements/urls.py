@@ -23,4 +23,5 @@ urlpatterns = [
     path("employees/new/", views.EmployeeCreateView.as_view(), name="employee-create"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee-detail"),
     path("employees/<int:pk>/edit/", views.EmployeeUpdateView.as_view(), name="employee-edit"),
+    path("access-log/", views.PersonnummerAccessLogView.as_view(), name="access-log"),
 ]

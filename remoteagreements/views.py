@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -39,7 +41,7 @@ from remoteagreements.forms import (
     RenewForm,
     equipment_from,
 )
-from remoteagreements.models import DistanceAgreement, Employee
+from remoteagreements.models import DistanceAgreement, Employee, PersonnummerAccess
 from remoteagreements.pdf import agreement_pdf
 from remoteagreements.visibility import is_manager, may_use_register
 
@@ -64,6 +66,13 @@ def _refuse(request, exc, target) -> HttpResponseRedirect:
     for message in _errors(exc) if isinstance(exc, ValidationError) else [str(exc)]:
         messages.error(request, message)
     return redirect(target)
+
+
+def _log_unmasked(request, employees) -> None:
+    """Write the personnummer access log for a page that shows full numbers (HR only)."""
+    services.log_personnummer_access(
+        user=request.user, employees=employees, page=request.resolver_match.view_name
+    )
 
 
 class ExportMixin:
@@ -196,8 +205,11 @@ class AgreementDetailView(RegisterAccessMixin, DetailView):
         context = super().get_context_data(**kwargs)
         a = self.object
         user = self.request.user
+        unmasked = is_hr(user)
+        if unmasked:
+            _log_unmasked(self.request, [a.employee_id])
         context.update(
-            sections=sections(a, show_personnummer=is_hr(user)),
+            sections=sections(a, show_personnummer=unmasked),
             violations=rules.violations(a),
             warnings=rules.warnings(a),
             follow_ups=a.follow_ups.select_related("recorded_by"),
@@ -367,9 +379,12 @@ class AgreementSignView(RegisterAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         a = self.agreement
+        unmasked = is_hr(self.request.user)
+        if unmasked:
+            _log_unmasked(self.request, [a.employee_id])
         context.update(
             agreement=a,
-            sections=sections(a, show_personnummer=is_hr(self.request.user)),
+            sections=sections(a, show_personnummer=unmasked),
             violations=rules.violations(a),
             employee_form=kwargs.get("employee_form") or EmployeeSignatureForm(),
             manager_form=kwargs.get("manager_form") or ManagerSignatureForm(),
@@ -527,7 +542,10 @@ class AgreementPrintView(AgreementDetailView):
 class AgreementPdfView(RegisterAccessMixin, View):
     def get(self, request, pk):
         agreement = _agreement_for(request, pk)
-        pdf = agreement_pdf(agreement, show_personnummer=is_hr(request.user))
+        unmasked = is_hr(request.user)
+        if unmasked:
+            _log_unmasked(request, [agreement.employee_id])
+        pdf = agreement_pdf(agreement, show_personnummer=unmasked)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="distansarbetsavtal-{agreement.pk}-v{agreement.version}.pdf"'
@@ -619,9 +637,11 @@ class EmployeeDetailView(RegisterAccessMixin, DetailView):
         context = super().get_context_data(**kwargs)
         e = self.object
         p = e.personnummer
-        context["personnummer"] = (
-            f"{p[:8]}-{p[8:]}" if is_hr(self.request.user) else e.masked_personnummer
-        )
+        if is_hr(self.request.user):
+            _log_unmasked(self.request, [e.pk])
+            context["personnummer"] = f"{p[:8]}-{p[8:]}"
+        else:
+            context["personnummer"] = e.masked_personnummer
         context["agreements"] = e.agreements.order_by("-start_date", "-version")
         return context
 
@@ -664,6 +684,8 @@ class EmployeeUpdateView(HRRequiredMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
+        # The form shows the full number (HR only: HRRequiredMixin).
+        _log_unmasked(self.request, [self.employee.pk])
         kwargs.update(
             title=_("Ändra medarbetare"),
             intro=_(
@@ -681,6 +703,71 @@ class EmployeeUpdateView(HRRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Medarbetaren är sparad."))
         return redirect(employee)
+
+
+# --- personnummer access log -----------------------------------------------------
+
+# The pages that show a full personnummer, by URL name, as the log page names them.
+ACCESS_LOG_PAGES = {
+    "agreements:detail": _lazy("Avtal"),
+    "agreements:print": _lazy("Utskrift av avtal"),
+    "agreements:pdf": _lazy("Avtal som PDF"),
+    "agreements:sign": _lazy("Underskrifter"),
+    "agreements:employee-detail": _lazy("Medarbetare"),
+    "agreements:employee-edit": _lazy("Ändra medarbetare"),
+}
+
+
+class SuperuserRequiredMixin:
+    """403 for everyone but active superusers (HR included: HR must not audit itself)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_superuser):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PersonnummerAccessLogView(SuperuserRequiredMixin, ListView):
+    """Who was shown whose full personnummer, when and where; newest first, filterable."""
+
+    template_name = "remoteagreements/access_log.html"
+    context_object_name = "accesses"
+    paginate_by = 50
+
+    @cached_property
+    def filters(self) -> dict:
+        g = self.request.GET
+        return {
+            "employee": g.get("employee", "") if g.get("employee", "").isdigit() else "",
+            "user": g.get("user", "") if g.get("user", "").isdigit() else "",
+        }
+
+    def get_queryset(self):
+        f = self.filters
+        qs = PersonnummerAccess.objects.select_related("viewed_by", "employee")
+        if f["employee"]:
+            qs = qs.filter(employee_id=f["employee"])
+        if f["user"]:
+            qs = qs.filter(viewed_by_id=f["user"])
+        return qs.order_by("-viewed_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for access in context["accesses"]:
+            access.page_label = ACCESS_LOG_PAGES.get(access.page, access.page)
+        f = self.filters
+        context.update(
+            filters=f,
+            # Only users who appear in the log: a short list, unlike all accounts.
+            viewers=User.objects.filter(personnummer_accesses__isnull=False)
+            .distinct()
+            .order_by("username"),
+            chosen_employee=Employee.objects.filter(pk=f["employee"]).first()
+            if f["employee"]
+            else None,
+            query_string=urlencode({k: v for k, v in f.items() if v}),
+        )
+        return context
 
 
 # --- statistics ------------------------------------------------------------------
