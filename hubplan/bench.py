@@ -1,0 +1,743 @@
+"""Measuring Hubplan against its performance targets (``manage.py bench``), as plain functions.
+
+Three measurements, each set beside the physical floor it cannot beat, so the
+figures mean the same on any machine:
+
+- **Pages**: every main page through the Django test client, signed in as a
+  superuser (who sees every figure): server time median and p95 over N requests
+  and the query count. The floor is the page's own SQL: the SELECT statements
+  one request ran (captured with ``CaptureQueriesContext``) run again, exactly as
+  sent, on the raw database cursor, N times. ratio = page time ÷ SQL time.
+- **Survey import**: a generated Swedish-Excel CSV (semicolons, decimal commas,
+  Windows-1252 or UTF-8 with BOM, the import template's headers) through the real
+  import service (:func:`mapping.imports.import_file`), rows per second and peak
+  memory (RSS sampled by a thread), against a raw ``COPY`` of the same file into a
+  bare table of text columns. Everything the bench wrote is removed afterwards.
+- **First visit**: ``collectstatic`` with WhiteNoise's compressed, cache-busted
+  storage into a scratch directory; the bytes of the home page's HTML and of the
+  compressed static files it references, and whether those files are sent with a
+  far-future ``Cache-Control`` (so a repeat visit fetches only the HTML).
+
+Timings never fail a test: the command writes them to JSON and to
+``docs/benchmarks.md``, each target marked met or missed with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import gzip
+import math
+import os
+import platform
+import random
+import re
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.signals import user_logged_in
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+# --- Targets (issue 9, national scale on two cores) ----------------------------------------------
+
+PAGE_P95_MS = 150.0
+PAGE_MAX_QUERIES = 15
+PAGE_MAX_SQL_RATIO = 2.0
+IMPORT_MIN_COPY_SHARE = 0.5
+IMPORT_MAX_PEAK_MB = 500.0
+FIRST_VISIT_MAX_BYTES = 2 * 1024 * 1024
+# WhiteNoise sends cache-busted files with a ten-year max-age; a year is "far future".
+FAR_FUTURE_SECONDS = 365 * 24 * 3600
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    url: str | None  # None: the page needs an object the database does not have
+    note: str = ""
+
+
+@dataclass
+class PageResult:
+    key: str
+    label: str
+    url: str | None
+    status: int | None = None
+    requests: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    sql_statements: int | None = None
+    sql_ms: float | None = None
+    ratio: float | None = None
+    bytes: int | None = None
+    met: bool | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def main_pages() -> list[Page]:
+    """The issue's main pages, with sample objects picked from the database.
+
+    The kommun page shows the region kommun with the most employees living there
+    (the heaviest one); the survey pages the latest round with answers.
+    """
+    from django.db.models import Count
+
+    from hubs.models import BusinessCase
+    from mapping import selectors as survey_selectors
+    from mapping.models import Municipality
+
+    kommun = (
+        Municipality.objects.in_region()
+        .annotate(n=Count("resident_employees"))
+        .order_by("-n", "code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    survey_round = survey_selectors.latest_round()
+    case = BusinessCase.objects.order_by("pk").values_list("pk", flat=True).first()
+
+    def url(name, missing, **kwargs):
+        if missing:
+            return None
+        return reverse(name, kwargs=kwargs or None)
+
+    round_url = url("surveys:round-detail", survey_round is None, pk=getattr(survey_round, "pk", 0))
+    return [
+        Page("home", "Home dashboard", reverse("home")),
+        Page("comparison", "Kommun comparison", reverse("municipalities:list")),
+        Page("kommun", "A kommun's page", url("municipalities:detail", not kommun, code=kommun)),
+        Page("suitability", "Suitability", reverse("municipalities:suitability")),
+        Page("business_case", "Business cases (list)", reverse("hubs:business-case")),
+        Page(
+            "business_case_detail",
+            "A business case",
+            url("hubs:business-case-detail", case is None, pk=case or 0),
+        ),
+        Page("hubs_list", "Hubs list", reverse("hubs:list")),
+        Page("hubs_map", "Hubs map", reverse("hubs:map")),
+        Page("agreements_list", "Agreements list", reverse("agreements:list")),
+        Page("agreements_stats", "Agreement statistics", reverse("agreements:stats")),
+        Page("survey_round", "Survey analyses (a round)", round_url),
+        Page(
+            "flow_matrix",
+            "Survey flow matrix (CSV export)",
+            round_url and f"{round_url}?table=flows&fmt=csv",
+        ),
+        Page("plan_overview", "Plan overview", reverse("plan:overview")),
+        Page("plan_gantt", "Plan Gantt chart", reverse("plan:gantt")),
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of values at or below."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+class _HttpsClient(Client):
+    """The test client, every GET over https (production redirects plain http)."""
+
+    def get(self, path, data=None, follow=False, secure=True, **extra):
+        return super().get(path, data, follow, secure, **extra)
+
+
+@contextlib.contextmanager
+def signed_in_client(user):
+    """A test client signed in as ``user``, talking https to an allowed host, as in production.
+
+    ``force_login`` would stamp the user's last_login; the bench only reads, so the
+    signal is held back while it signs in, and the session is removed at the end.
+    """
+    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    if host in ("*", "") or host.startswith("."):
+        host = "localhost"
+    client = _HttpsClient(HTTP_HOST=host)
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+    try:
+        client.force_login(user)
+    finally:
+        user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
+    try:
+        yield client
+    finally:
+        client.logout()
+
+
+def bench_user():
+    """The first active superuser (the demo's ``admin``): every page shows everything to them."""
+    user = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if user is None:
+        raise LookupError("no active superuser to sign in as")
+    return user
+
+
+def time_sql(statements: list[str], repeats: int) -> list[float]:
+    """Seconds per run of ``statements`` (each fetched whole) on the raw driver cursor.
+
+    Run in one transaction like the page (ATOMIC_REQUESTS), rolled back, so the
+    floor has the same transaction cost as the request.
+    """
+    times = []
+    connection.ensure_connection()
+    for _ in range(repeats):
+        with transaction.atomic():
+            raw = connection.connection.cursor()
+            started = time.perf_counter()
+            for sql in statements:
+                raw.execute(sql)
+                if raw.description is not None:
+                    raw.fetchall()
+            times.append(time.perf_counter() - started)
+            raw.close()
+    return times
+
+
+def measure_page(client, page: Page, requests: int) -> PageResult:
+    """Median and p95 of ``requests`` timed GETs after one warm-up, the queries and their floor."""
+    result = PageResult(page.key, page.label, page.url)
+    if page.url is None:
+        result.reasons.append(page.note or "no sample object in the database")
+        return result
+    response = client.get(page.url)  # warm-up: session, caches, compiled templates
+    result.status = response.status_code
+    if response.status_code != 200:
+        result.met = False
+        result.reasons.append(f"HTTP {response.status_code}")
+        return result
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(page.url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        times.append(time.perf_counter() - started)
+    result.requests = requests
+    result.bytes = len(response.content) if not response.streaming else None
+    result.median_ms = 1000 * statistics.median(times)
+    result.p95_ms = 1000 * percentile(times, 0.95)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page.url)
+    result.queries = len(captured)
+    reads = [q["sql"] for q in captured.captured_queries if _is_read(q["sql"])]
+    result.sql_statements = len(reads)
+    sql_times = time_sql(reads, requests)
+    result.sql_ms = 1000 * statistics.median(sql_times)
+    result.ratio = result.median_ms / result.sql_ms if result.sql_ms else None
+    judge_page(result)
+    return result
+
+
+def judge_page(result: PageResult) -> None:
+    reasons = []
+    if result.p95_ms > PAGE_P95_MS:
+        reasons.append(f"p95 {result.p95_ms:.0f} ms > {PAGE_P95_MS:.0f} ms")
+    if result.queries > PAGE_MAX_QUERIES:
+        reasons.append(f"{result.queries} queries > {PAGE_MAX_QUERIES}")
+    if result.ratio is not None and result.ratio > PAGE_MAX_SQL_RATIO:
+        reasons.append(
+            f"{result.ratio:.1f}× its SQL > {PAGE_MAX_SQL_RATIO:.0f}× "
+            f"({result.median_ms - result.sql_ms:.0f} ms in Python)"
+        )
+    result.met = not reasons
+    result.reasons = reasons
+
+
+def bench_pages(requests: int, *, pages: list[Page] | None = None, log=None) -> list[PageResult]:
+    out = []
+    with signed_in_client(bench_user()) as client:
+        for page in pages if pages is not None else main_pages():
+            result = measure_page(client, page, requests)
+            if log:
+                log(_page_line(result))
+            out.append(result)
+    return out
+
+
+def _page_line(r: PageResult) -> str:
+    if r.median_ms is None:
+        return f"{r.label}: skipped ({'; '.join(r.reasons)})"
+    return (
+        f"{r.label}: median {r.median_ms:.1f} ms, p95 {r.p95_ms:.1f} ms, {r.queries} queries, "
+        f"SQL {r.sql_ms:.1f} ms ({r.ratio:.1f}×)"
+    )
+
+
+# --- Survey import ------------------------------------------------------------------------------
+
+MODES = ("bil", "bil", "bil", "buss", "tåg", "cykel_gång", "annat")
+INTERESTS = ("ja", "kanske", "nej", "nej")
+
+
+def _decimal(value: float, places: int) -> str:
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def write_survey_csv(path: Path, rows: int, *, encoding: str = "cp1252", seed: int = 9) -> None:
+    """A survey export as Swedish Excel writes it: the template's headers, ``;``, decimal commas.
+
+    Respondents live and work mostly in the region's kommuner (names, sometimes
+    codes), employers are the register's organisations; every row is valid.
+    """
+    from mapping.imports import COLUMNS
+    from mapping.models import Municipality, Organisation
+
+    rng = random.Random(seed)
+    region = list(Municipality.objects.in_region().values_list("code", "name"))
+    every = list(Municipality.objects.values_list("code", "name"))
+    kommuner = region or every
+    organisations = list(Organisation.objects.values_list("name", flat=True)[:50]) or ["Region"]
+    headers = [c.header for c in COLUMNS]
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(headers)
+        for i in range(rows):
+            home = rng.choice(kommuner)
+            work = (
+                home
+                if rng.random() < 0.6
+                else rng.choice(kommuner if rng.random() < 0.9 else every)
+            )
+            commutes = home != work
+            distance = rng.uniform(20, 150) if commutes else rng.uniform(0.5, 15)
+            writer.writerow(
+                [
+                    rng.choice(organisations),
+                    f"Enhet {i % 40}",
+                    home[0] if i % 7 == 0 else home[1],
+                    f"{rng.randint(83000, 84999)}",
+                    work[1],
+                    _decimal(distance, 1),
+                    str(int(distance * 1.1) + 5),
+                    rng.choice(MODES),
+                    _decimal(rng.choice((3, 4, 4.5, 5)), 1),
+                    _decimal(rng.choice((7.5, 8, 8.25)), 2),
+                    rng.choice(INTERESTS),
+                    str(rng.randint(0, 3)),
+                    "" if i % 50 else "Går bra att arbeta på distans",
+                ]
+            )
+
+
+class RssSampler:
+    """Peak resident memory of this process, sampled by a thread every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 0.02):
+        import psutil
+
+        self.process = psutil.Process()
+        self.interval = interval
+        self.baseline = self.peak = self.process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.process.memory_info().rss)
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    encoding: str
+    file_mb: float
+    imported: int = 0
+    import_s: float = 0.0
+    import_rows_per_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    rss_increase_mb: float = 0.0
+    copy_s: float = 0.0
+    copy_rows_per_s: float = 0.0
+    share_of_copy: float = 0.0
+    met: bool | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+COPY_TABLE = "bench_survey_copy"
+
+
+def copy_file(path: Path, encoding: str, columns: int) -> float:
+    """Seconds to COPY the file into a fresh bare table of text columns (dropped afterwards)."""
+    pg_encoding = "WIN1252" if encoding == "cp1252" else "UTF8"
+    cols = ", ".join(f"c{i} text" for i in range(columns))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
+        cursor.execute(f"CREATE TABLE {COPY_TABLE} ({cols})")
+    try:
+        raw = connection.connection.cursor()
+        started = time.perf_counter()
+        with transaction.atomic():
+            copy_sql = (
+                f"COPY {COPY_TABLE} FROM STDIN WITH "
+                f"(FORMAT csv, DELIMITER ';', HEADER true, ENCODING '{pg_encoding}')"
+            )
+            with open(path, "rb") as fh, raw.copy(copy_sql) as copy:
+                if encoding == "utf-8-sig":
+                    fh.read(3)  # COPY knows no BOM
+                while block := fh.read(1 << 20):
+                    copy.write(block)
+        elapsed = time.perf_counter() - started
+        raw.close()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
+    return elapsed
+
+
+def bench_import(rows: int, *, encoding: str = "cp1252", log=None) -> ImportResult:
+    """The real survey import of a generated file against COPY of the same file; cleans up."""
+    from mapping.imports import COLUMNS, guess_mapping, import_file, preview
+    from mapping.models import SurveyImport, SurveyResponse, SurveyRound
+
+    with tempfile.TemporaryDirectory(prefix="hubplan-bench-") as tmp:
+        path = Path(tmp) / "enkatsvar.csv"
+        write_survey_csv(path, rows, encoding=encoding)
+        result = ImportResult(rows=rows, encoding=encoding, file_mb=path.stat().st_size / 2**20)
+        if log:
+            log(f"Survey import: {rows:,} rows, {result.file_mb:.1f} MB ({encoding})")
+        headers, _sample = preview(path)
+        mapping = guess_mapping(headers)
+        # An old date, so that the bench round is never the "latest" round pages show.
+        survey_round = SurveyRound.objects.create(
+            name=f"Benchmark {os.getpid()} {time.time_ns()}", date=dt.date(1990, 1, 1)
+        )
+        try:
+            with RssSampler() as memory:
+                started = time.perf_counter()
+                report = import_file(
+                    path=path, survey_round=survey_round, mapping=mapping, file_name=path.name
+                )
+                result.import_s = time.perf_counter() - started
+            result.imported = report.imported
+            result.peak_rss_mb = memory.peak / 2**20
+            result.rss_increase_mb = (memory.peak - memory.baseline) / 2**20
+        finally:
+            job_ids = list(survey_round.imports.values_list("pk", flat=True))
+            SurveyResponse.objects.filter(round=survey_round).delete()
+            survey_round.delete()
+            # The audit trail of the bench's own import job goes too: it never happened.
+            SurveyImport.history.filter(id__in=job_ids).delete()
+        result.copy_s = copy_file(path, encoding, len(COLUMNS))
+    result.import_rows_per_s = rows / result.import_s if result.import_s else 0.0
+    result.copy_rows_per_s = rows / result.copy_s if result.copy_s else 0.0
+    if result.copy_rows_per_s:
+        result.share_of_copy = result.import_rows_per_s / result.copy_rows_per_s
+    reasons = []
+    if result.imported != rows:
+        reasons.append(f"imported {result.imported:,} of {rows:,} rows")
+    if result.share_of_copy < IMPORT_MIN_COPY_SHARE:
+        reasons.append(
+            f"{100 * result.share_of_copy:.1f} % of COPY's rows/s < {100 * IMPORT_MIN_COPY_SHARE:.0f} %"
+        )
+    if result.peak_rss_mb > IMPORT_MAX_PEAK_MB:
+        reasons.append(f"peak RSS {result.peak_rss_mb:.0f} MB > {IMPORT_MAX_PEAK_MB:.0f} MB")
+    result.met = not reasons
+    result.reasons = reasons
+    if log:
+        log(
+            f"Survey import: {result.import_rows_per_s:,.0f} rows/s, peak RSS "
+            f"{result.peak_rss_mb:.0f} MB; COPY {result.copy_rows_per_s:,.0f} rows/s "
+            f"({100 * result.share_of_copy:.1f} %)"
+        )
+    return result
+
+
+# --- First and repeat visit ---------------------------------------------------------------------
+
+
+@dataclass
+class AssetResult:
+    url: str
+    raw_bytes: int
+    sent_bytes: int
+    encoding: str
+    cache_control: str
+    far_future: bool
+
+
+@dataclass
+class VisitResult:
+    html_bytes: int = 0
+    html_gzip_bytes: int = 0
+    assets: list[AssetResult] = field(default_factory=list)
+    first_visit_bytes: int = 0
+    repeat_visit_bytes: int = 0
+    met: bool | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)="([^"]+)"[^>]*>""", re.I)
+
+
+def _max_age(cache_control: str) -> int:
+    match = re.search(r"max-age=(\d+)", cache_control)
+    return int(match.group(1)) if match else 0
+
+
+def bench_first_visit(*, log=None) -> VisitResult:
+    """Collect the static files as production does, then weigh the home page's first visit.
+
+    A static file is counted as its gzip file where WhiteNoise made one (it does
+    when that is smaller), as the browser receives it; the HTML as sent by Django
+    (no compression in the app). Each file is fetched through WhiteNoise to read
+    its Cache-Control.
+    """
+    result = VisitResult()
+    with tempfile.TemporaryDirectory(prefix="hubplan-static-") as root:
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        }
+        with override_settings(STATIC_ROOT=root, STORAGES=storages, WHITENOISE_USE_FINDERS=False):
+            call_command("collectstatic", interactive=False, verbosity=0)
+            with signed_in_client(bench_user()) as client:
+                html = client.get(reverse("home")).content
+                result.html_bytes = len(html)
+                result.html_gzip_bytes = len(gzip.compress(html, 6))
+                static_url = settings.STATIC_URL
+                if not static_url.startswith("/"):
+                    static_url = "/" + static_url
+                urls = dict.fromkeys(
+                    u for u in _ASSET.findall(html.decode()) if u.startswith(static_url)
+                )
+                for url in urls:
+                    name = url[len(static_url) :].split("?")[0]
+                    file = Path(root) / name
+                    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+                    sent = b"".join(response.streaming_content) if response.streaming else b""
+                    cache = response.get("Cache-Control", "")
+                    result.assets.append(
+                        AssetResult(
+                            url=url,
+                            raw_bytes=file.stat().st_size if file.exists() else 0,
+                            sent_bytes=len(sent),
+                            encoding=response.get("Content-Encoding", "identity"),
+                            cache_control=cache,
+                            far_future=response.status_code == 200
+                            and _max_age(cache) >= FAR_FUTURE_SECONDS,
+                        )
+                    )
+    result.first_visit_bytes = result.html_bytes + sum(a.sent_bytes for a in result.assets)
+    result.repeat_visit_bytes = result.html_bytes + sum(
+        a.sent_bytes for a in result.assets if not a.far_future
+    )
+    reasons = []
+    if result.first_visit_bytes > FIRST_VISIT_MAX_BYTES:
+        reasons.append(f"first visit {result.first_visit_bytes / 2**20:.2f} MB > 2 MB")
+    if stale := [a.url for a in result.assets if not a.far_future]:
+        reasons.append("no far-future Cache-Control: " + ", ".join(stale))
+    result.met = not reasons
+    result.reasons = reasons
+    if log:
+        log(
+            f"First visit: {result.first_visit_bytes / 1024:.0f} KiB "
+            f"({len(result.assets)} static files), repeat visit {result.repeat_visit_bytes / 1024:.0f} KiB"
+        )
+    return result
+
+
+# --- The whole run and its report ---------------------------------------------------------------
+
+
+def data_sizes() -> dict[str, int]:
+    """Row counts of the tables the pages aggregate (estimates are not good enough here)."""
+    from actionplan.models import Activity
+    from hubs.models import Hub, HubMonthlyUse
+    from mapping.models import Municipality, SurveyResponse
+    from remoteagreements.models import DistanceAgreement, Employee
+
+    return {
+        "kommuner": Municipality.objects.count(),
+        "employees": Employee.objects.count(),
+        "agreements": DistanceAgreement.objects.count(),
+        "hubs": Hub.objects.count(),
+        "hub_months": HubMonthlyUse.objects.count(),
+        "survey_responses": SurveyResponse.objects.count(),
+        "activities": Activity.objects.count(),
+    }
+
+
+def _pg_version() -> str:
+    connection.ensure_connection()
+    version = connection.pg_version  # e.g. 180004
+    return f"{version // 10000}.{version % 10000}"
+
+
+def run(
+    *,
+    scale: str,
+    requests: int = 20,
+    import_rows: int = 1_000_000,
+    encoding: str = "cp1252",
+    pages: bool = True,
+    survey_import: bool = True,
+    first_visit: bool = True,
+    log=None,
+) -> dict:
+    """Every measurement, as a JSON-ready dict."""
+    report = {
+        "scale": scale,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
+        "database": settings.DATABASES["default"]["NAME"],
+        "postgres": _pg_version(),
+        "data": data_sizes(),
+        "targets": {
+            "page_p95_ms": PAGE_P95_MS,
+            "page_max_queries": PAGE_MAX_QUERIES,
+            "page_max_sql_ratio": PAGE_MAX_SQL_RATIO,
+            "import_min_share_of_copy": IMPORT_MIN_COPY_SHARE,
+            "import_max_peak_mb": IMPORT_MAX_PEAK_MB,
+            "first_visit_max_bytes": FIRST_VISIT_MAX_BYTES,
+        },
+        "requests_per_page": requests,
+    }
+    if pages:
+        report["pages"] = [asdict(r) for r in bench_pages(requests, log=log)]
+    if survey_import:
+        report["import"] = asdict(bench_import(import_rows, encoding=encoding, log=log))
+    if first_visit:
+        report["first_visit"] = asdict(bench_first_visit(log=log))
+    return report
+
+
+def _n(value, digits: int = 0) -> str:
+    """A number with a space between thousands (as in Swedish), ``digits`` decimals."""
+    return f"{value:,.{digits}f}".replace(",", " ")
+
+
+def _ms(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _verdict(met, reasons) -> str:
+    if met is None:
+        return "skipped: " + "; ".join(reasons) if reasons else "–"
+    return "met" if met else "**missed**: " + "; ".join(reasons)
+
+
+def markdown(report: dict) -> str:
+    """The run as a markdown section (one per scale in docs/benchmarks.md)."""
+    data = report["data"]
+    lines = [
+        f"## {report['scale'].capitalize()} scale",
+        "",
+        f"Measured {report['date']} on {report['cpu_count']} CPUs ({report['machine']}), "
+        f"PostgreSQL {report['postgres']}, database `{report['database']}`.",
+        "",
+        "Data: " + ", ".join(f"{_n(n)} {k.replace('_', ' ')}" for k, n in data.items()) + ".",
+        "",
+    ]
+    if "pages" in report:
+        lines += [
+            f"### Pages ({report['requests_per_page']} requests each, signed in as a superuser)",
+            "",
+            "| page | URL | median ms | p95 ms | queries | its SQL ms | page ÷ SQL | target |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for p in report["pages"]:
+            ratio = "–" if p["ratio"] is None else f"{p['ratio']:.1f}×"
+            queries = "–" if p["queries"] is None else str(p["queries"])
+            url = f"`{p['url']}`" if p["url"] else "–"
+            lines.append(
+                f"| {p['label']} | {url} | {_ms(p['median_ms'])} | {_ms(p['p95_ms'])} | "
+                f"{queries} | {_ms(p['sql_ms'])} | {ratio} | {_verdict(p['met'], p['reasons'])} |"
+            )
+        lines.append("")
+    if "import" in report:
+        i = report["import"]
+        lines += [
+            "### Survey import",
+            "",
+            f"A generated {_n(i['rows'])}-row Swedish-Excel CSV ({i['file_mb']:.0f} MB, "
+            f"{i['encoding']}, `;`, decimal commas) through `mapping.imports.import_file`, "
+            "against `COPY` of the same file into a bare table of text columns.",
+            "",
+            "| | rows/s | seconds | peak RSS MB | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+            f"| import | {_n(i['import_rows_per_s'])} | {i['import_s']:.1f} | "
+            f"{i['peak_rss_mb']:.0f} (+{i['rss_increase_mb']:.0f}) | "
+            f"{_verdict(i['met'], i['reasons'])} |",
+            f"| raw COPY | {_n(i['copy_rows_per_s'])} | {i['copy_s']:.1f} | – | – |",
+            f"| import ÷ COPY | {100 * i['share_of_copy']:.1f} % | | | ≥ 50 % |",
+            "",
+        ]
+    if "first_visit" in report:
+        v = report["first_visit"]
+        lines += [
+            "### First and repeat visit (home page, compressed cache-busted static files)",
+            "",
+            "| file | bytes sent | encoding | Cache-Control |",
+            "| --- | ---: | --- | --- |",
+            f"| home page HTML | {_n(v['html_bytes'])} (gzip {_n(v['html_gzip_bytes'])}) | "
+            "identity | – |",
+        ]
+        for a in v["assets"]:
+            lines.append(
+                f"| `{a['url']}` | {_n(a['sent_bytes'])} | {a['encoding']} | {a['cache_control']} |"
+            )
+        lines += [
+            f"| **first visit** | **{_n(v['first_visit_bytes'])}** | | "
+            f"{_verdict(v['met'], v['reasons'])} |",
+            f"| **repeat visit** | **{_n(v['repeat_visit_bytes'])}** | | only what is not cached |",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+HEADER = """# Benchmarks
+
+Written by `python manage.py bench [--scale region|national] [--json PATH]` (see
+`hubplan/bench.py` for what is measured and how). Each scale's section is replaced
+by its latest run; text outside the generated sections is kept.
+
+Targets at national scale on a 2-core machine (issue 9): every main page p95 ≤ 150 ms,
+≤ 15 queries and ≤ 2× the time of its own SQL; the survey import ≥ 50 % of raw `COPY`'s
+rows per second with peak memory ≤ 500 MB; the first visit ≤ 2 MB, a repeat visit only
+the HTML.
+"""
+
+
+def write_markdown(path: Path, report: dict) -> None:
+    """Replace (or add) the report's scale section in ``path``, keeping everything else."""
+    start = f"<!-- bench:{report['scale']}:start -->"
+    end = f"<!-- bench:{report['scale']}:end -->"
+    block = f"{start}\n{markdown(report)}{end}\n"
+    text = path.read_text() if path.exists() else HEADER
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

@@ -1,0 +1,130 @@
+"""``manage.py bench`` runs end to end on a tiny data set, so the command cannot silently rot.
+
+Only the shape of its output and what it leaves behind are checked: timings never
+fail a test (the figures belong in docs/benchmarks.md, measured on real data).
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from hubs.tests.factories import BusinessCaseFactory, HubFactory
+from mapping.models import SurveyImport, SurveyResponse, SurveyRound
+from mapping.tests.factories import SurveyResponseFactory, SurveyRoundFactory
+
+MAIN_PAGES = {
+    "home",
+    "comparison",
+    "kommun",
+    "suitability",
+    "business_case",
+    "business_case_detail",
+    "hubs_list",
+    "hubs_map",
+    "agreements_list",
+    "agreements_stats",
+    "survey_round",
+    "flow_matrix",
+    "plan_overview",
+    "plan_gantt",
+}
+
+
+@pytest.fixture
+def some_data(reference_data, superuser):
+    survey_round = SurveyRoundFactory()
+    SurveyResponseFactory.create_batch(6, round=survey_round)
+    HubFactory()
+    BusinessCaseFactory()
+    return survey_round
+
+
+@pytest.mark.django_db
+def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_data, tmp_path):
+    json_path, md_path = tmp_path / "bench.json", tmp_path / "benchmarks.md"
+    md_path.write_text("# Benchmarks\n\nHand-written notes stay.\n")
+    responses_before = SurveyResponse.objects.count()
+    call_command(
+        "bench",
+        scale="region",
+        requests=2,
+        import_rows=200,
+        json_path=str(json_path),
+        markdown=str(md_path),
+    )
+    report = json.loads(json_path.read_text())
+    assert report["scale"] == "region"
+    assert report["cpu_count"] >= 1
+    assert report["data"]["survey_responses"] == 6
+    pages = {p["key"]: p for p in report["pages"]}
+    assert set(pages) == MAIN_PAGES
+    for key, page in pages.items():
+        assert page["status"] == 200, key
+        assert page["requests"] == 2, key
+        assert page["p95_ms"] >= page["median_ms"] > 0, key
+        assert page["queries"] >= page["sql_statements"] > 0, key
+        assert page["sql_ms"] > 0, key
+        assert page["ratio"] > 0, key
+        assert isinstance(page["met"], bool), key
+    assert pages["flow_matrix"]["url"].endswith("?table=flows&fmt=csv")
+
+    imported = report["import"]
+    assert imported["rows"] == imported["imported"] == 200
+    assert imported["import_rows_per_s"] > 0
+    assert imported["copy_rows_per_s"] > 0
+    assert imported["peak_rss_mb"] > 0
+    # The bench removes what it imported: its round, rows, job, audit trail and COPY table.
+    assert SurveyResponse.objects.count() == responses_before
+    assert list(SurveyRound.objects.all()) == [some_data]
+    assert not SurveyImport.objects.exists()
+    assert not SurveyImport.history.exists()
+    assert "bench_survey_copy" not in connection.introspection.table_names()
+
+    visit = report["first_visit"]
+    assert visit["html_bytes"] > 0
+    urls = [a["url"] for a in visit["assets"]]
+    assert any(u.endswith(".css") for u in urls)
+    assert any(u.endswith(".js") for u in urls)
+    # Cache-busted names and far-future caching: a repeat visit costs only the HTML.
+    assert all(a["far_future"] for a in visit["assets"]), visit["assets"]
+    assert visit["repeat_visit_bytes"] == visit["html_bytes"]
+    assert visit["first_visit_bytes"] > visit["html_bytes"]
+
+    markdown = md_path.read_text()
+    assert markdown.startswith("# Benchmarks\n\nHand-written notes stay.\n")
+    assert "## Region scale" in markdown
+    assert "| Kommun comparison | `/municipalities/` |" in markdown
+    assert "| import ÷ COPY |" in markdown
+    assert "| **first visit** |" in markdown
+
+    # A second run replaces the region section instead of adding another.
+    call_command(
+        "bench",
+        scale="region",
+        requests=1,
+        import_rows=10,
+        markdown=str(md_path),
+        no_import=False,
+        no_static=True,
+    )
+    assert md_path.read_text().count("## Region scale") == 1
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_sample_object_is_reported_as_skipped(reference_data, superuser, tmp_path):
+    json_path = tmp_path / "bench.json"
+    call_command(
+        "bench",
+        requests=1,
+        json_path=str(json_path),
+        markdown="",
+        no_import=True,
+        no_static=True,
+    )
+    pages = {p["key"]: p for p in json.loads(json_path.read_text())["pages"]}
+    assert pages["survey_round"]["url"] is None
+    assert pages["survey_round"]["met"] is None
+    assert pages["survey_round"]["reasons"]
+    assert pages["home"]["status"] == 200
