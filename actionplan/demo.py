@@ -8,6 +8,9 @@ and the 2020 commitments (measure distance work, office options in every kommun)
 Budgets and reports are invented but plausible. Reports stop at ``REPORTED_UNTIL``
 so the data are the same whenever they are seeded; activities past their end date
 and not finished then show as overdue.
+
+At national scale (``seed_demo --scale national``) every region gets activities of the
+same kinds for its own kommuner, up to ``ctx.sizes["activities"]`` in all.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from decimal import Decimal
 
 from actionplan.models import Activity, Area, ProgressReport, RelocationAssessment, Strategy
 from hubs.models import Hub
+from mapping.demo import REGION_BY_COUNTY, counties, split
 from mapping.models import Municipality, Organisation, SurveyRound
 
 REPORTED_UNTIL = date(2026, 10, 31)
@@ -326,10 +330,17 @@ def _reports(activity: Activity, final_status, final_progress, rng) -> list[Prog
 
 
 def seed(ctx) -> None:
-    """Create the plan's demo activities, reports and relocation assessments (once)."""
+    """Create the plan's demo activities, reports and relocation assessments (once); at
+    national scale also every region's activities."""
     if Activity.objects.exists():
         ctx.log("actionplan: demodata finns redan")
-        return
+    else:
+        _seed_region(ctx)
+    if ctx.national:
+        seed_national(ctx)
+
+
+def _seed_region(ctx) -> None:
     areas = {a.number: a for a in Area.objects.all()}
     if len(areas) < 4:
         ctx.log("actionplan: insatsområdena saknas, kör load_reference först")
@@ -558,3 +569,92 @@ def _relocations(orgs, kommuner) -> None:
     if hub:
         made[1].hub = hub
         made[1].save(update_fields=["hub"])
+
+
+# ---------------------------------------------------------------------------------------
+# National scale
+
+NATIONAL_NOTE = "Demodata i nationell skala."
+# (area, strategy, title with {kommun}/{town}/{region}, duration in days, budget)
+NATIONAL_TEMPLATES = (
+    (1, 3, "Dialog med {kommun} om lokalisering av arbetshubb", 240, 25000),
+    (4, 3, "Kartläggning av lämpliga lokaler i {town}", 180, 60000),
+    (1, 4, "Etablera arbetshubb i {town}", 540, 400000),
+    (2, 1, "Utbildning i ledarskap på distans, {region}", 200, 150000),
+    (3, None, "Uppföljning av distansarbetsavtal, {region}", 365, 40000),
+    (4, 3, "Medarbetarenkät om pendling, {region}", 120, 80000),
+    (2, 2, "Distansarbete i rekryteringsannonser, {region}", 300, 30000),
+)
+TEMPLATE_WEIGHTS = (0, 30, 15, 10, 10, 10, 8)  # the dialogues come one per kommun first
+
+
+def seed_national(ctx) -> None:
+    """Activities of every region, one dialogue per kommun and the rest in proportion to
+    population; with quarterly reports up to REPORTED_UNTIL (once)."""
+    if Activity.objects.filter(description=NATIONAL_NOTE).exists():
+        ctx.log("actionplan: nationella aktiviteter finns redan")
+        return
+    areas = {a.number: a for a in Area.objects.all()}
+    if len(areas) < 4:
+        ctx.log("actionplan: insatsområdena saknas, kör load_reference först")
+        return
+    rng = ctx.rng("actionplan:national")
+    strategies = {s.number: s for s in Strategy.objects.all()}
+    orgs = dict(
+        Organisation.objects.filter(name__in=REGION_BY_COUNTY.values()).values_list("name", "pk")
+    )
+    responsible = ctx.users.get("planner")
+    geo = counties()
+    kommuner = [k for c in geo.values() for k in c]
+    total = ctx.sizes["activities"] - Activity.objects.count()
+    dialogues = kommuner[: max(0, total)]
+    extra = split(total - len(dialogues), [k.weight**0.5 for k in kommuner])
+    picks = [(k, 0) for k in dialogues]
+    for k, n in zip(kommuner, extra, strict=True):
+        picks += [
+            (k, rng.choices(range(len(NATIONAL_TEMPLATES)), TEMPLATE_WEIGHTS)[0]) for _ in range(n)
+        ]
+    specs, reports = [], []
+    for k, t in picks:
+        area, strategy, title, days, budget = NATIONAL_TEMPLATES[t]
+        region = REGION_BY_COUNTY[k.county]
+        start = date(2021, 3, 1) + timedelta(days=rng.randint(0, 5 * 365))
+        end = start + timedelta(days=int(days * rng.uniform(0.8, 1.5)))
+        activity = Activity(
+            area=areas[area],
+            strategy=strategies.get(strategy),
+            title=title.format(kommun=k.official_name, town=k.name, region=region),
+            description=NATIONAL_NOTE,
+            start_date=start,
+            end_date=end,
+            planned_budget=Decimal(round(budget * rng.uniform(0.6, 1.6), -3)),
+            responsible=responsible,
+            responsible_organisation_id=orgs.get(region),
+        )
+        if start > REPORTED_UNTIL:
+            status, progress = S.NOT_STARTED, 0
+        elif end <= REPORTED_UNTIL:
+            status, progress = (
+                (S.DONE, 100) if rng.random() < 0.85 else (S.ONGOING, rng.randint(50, 95))
+            )
+        else:
+            share = (REPORTED_UNTIL - start).days / max(1, (end - start).days)
+            status, progress = S.ONGOING, max(5, min(95, round(100 * share)))
+        activity_reports = _reports(activity, status, progress, rng)
+        if activity_reports:
+            latest = activity_reports[-1]
+            activity.status, activity.progress = latest.status, latest.progress
+            activity.actual_cost = latest.cost_to_date
+        reports += activity_reports
+        specs.append((activity, k.code, orgs.get(region)))
+    activities = Activity.objects.bulk_create([a for a, _c, _o in specs], batch_size=1000)
+    for report in reports:
+        report.activity_id = report.activity.pk
+    ProgressReport.objects.bulk_create(reports, batch_size=5000)
+    through = Activity.municipalities.through
+    through.objects.bulk_create(
+        [through(activity_id=a.pk, municipality_id=code) for a, code, _o in specs], batch_size=5000
+    )
+    ctx.log(
+        f"actionplan: {len(activities):,} nationella aktiviteter, {len(reports):,} lägesrapporter"
+    )

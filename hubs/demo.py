@@ -8,23 +8,27 @@ in Östersund. Every kommun has at least one open or planned hub. Monthly use
 covers the 24 months up to last month; several small hubs stay short of the
 critical mass (rules.CRITICAL_MASS_MEMBERS).
 
-Only the region scale exists today: ``SPECS`` is keyed by kommun code, so a
-national scale would add specs for other kommuner without changing ``seed``.
+At national scale (``seed_demo --scale national``) the region's hubs are joined by
+generated hubs in every kommun of Sweden, named after its tätorter, up to
+``ctx.sizes["hubs"]`` in all; each has been open since before the 24 months of use.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils import timezone
 
+from hubplan.demo import copy_rows, reserve_ids
 from hubs import selectors
 from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from mapping.demo import REGION_BY_COUNTY, national_geography, split
 from mapping.models import Municipality, Organisation
-from mapping.reference import REGION_NAME
+from mapping.reference import REGION_NAME, localities
 
 RAGUNDA, BRACKE, KROKOM, STROMSUND = "2303", "2305", "2309", "2313"
 ARE, BERG, HARJEDALEN, OSTERSUND = "2321", "2326", "2361", "2380"
@@ -234,15 +238,16 @@ def _history(spec: Spec) -> list[tuple[str, dt.date]]:
 
 def seed(ctx) -> None:
     """Create the demo hubs, their history, users, premises and monthly use, then the
-    demo business cases; each part once (a second run adds nothing)."""
-    specs = SPECS.get(ctx.scale) or SPECS["region"]
-    if ctx.scale not in SPECS:
-        ctx.log(f"hubs: ingen demodata för skalan {ctx.scale}; använder regionen")
+    demo business cases; each part once (a second run adds nothing). At national scale
+    also the generated hubs of every kommun."""
+    specs = SPECS["region"]
     if Hub.objects.filter(name=specs[0].name, municipality_id=specs[0].code).exists():
         ctx.log("hubs: demodata finns redan")
     else:
         _registry(ctx, specs)
     _business_cases(ctx)
+    if ctx.national:
+        seed_national(ctx)
 
 
 def _registry(ctx, specs) -> None:
@@ -351,7 +356,7 @@ def _monthly_use(specs, hubs, rng) -> list[HubMonthlyUse]:
 
 
 def _premises(ctx, hubs) -> int:
-    rows = PREMISES.get(ctx.scale) or PREMISES["region"]
+    rows = PREMISES["region"]
     by_name = {h.name: h for h in hubs}
     candidates = []
     for code, name, address, area, desks, rent, available, co, status, note, hub_name in rows:
@@ -389,7 +394,7 @@ BUSINESS_CASES: dict[str, tuple[tuple, ...]] = {
 
 def _business_cases(ctx) -> None:
     """Three business cases a planner might have written (once, by name)."""
-    rows = BUSINESS_CASES.get(ctx.scale) or BUSINESS_CASES["region"]
+    rows = BUSINESS_CASES["region"]
     if BusinessCase.objects.filter(name__in=[r[0] for r in rows]).exists():
         ctx.log("hubs: kalkylerna finns redan")
         return
@@ -415,3 +420,133 @@ def _business_cases(ctx) -> None:
         cases.append(case)
     BusinessCase.objects.bulk_create(cases)
     ctx.log(f"hubs: {len(cases)} kalkyler för nya hubbar")
+
+
+# ---------------------------------------------------------------------------------------
+# National scale
+
+NATIONAL_NOTE = "Demodata i nationell skala."
+# (name suffix, kind, operator type, weight)
+NATIONAL_KINDS = (
+    ("arbetshubb", K.COWORKING, O.NON_PROFIT, 20),
+    ("coworking", K.COWORKING, O.COMPANY, 25),
+    ("kontorshotell", K.COWORKING, O.COMPANY, 10),
+    ("kommunhus – arbetsplatser", K.TOWN_HALL, O.MUNICIPALITY, 15),
+    ("näringslivshubb", K.BUSINESS_OFFICE, O.MUNICIPALITY, 8),
+    ("hälsocentral – arbetsplatser", K.HEALTH_CENTRE, O.REGION, 15),
+    ("regionens arbetsplatser", K.REGION_PREMISES, O.REGION, 5),
+    ("myndighetshubb", K.AGENCY_HUB, O.STATE_AGENCY, 2),
+)
+
+
+def seed_national(ctx) -> None:
+    """Hubs in every kommun up to ``ctx.sizes["hubs"]``, each with 24 months of use (once)."""
+    if Hub.objects.filter(notes=NATIONAL_NOTE).exists():
+        ctx.log("hubs: nationella hubbar finns redan")
+        return
+    rng = ctx.rng("hubs:national")
+    kommuner = national_geography()
+    total = ctx.sizes["hubs"] - Hub.objects.count()
+    # Every kommun gets one when there are enough; the rest follow population, damped,
+    # since small kommuner need a hub more than their size alone says.
+    base = 1 if total >= len(kommuner) else 0
+    counts = [
+        base + n for n in split(total - base * len(kommuner), [k.weight**0.6 for k in kommuner])
+    ]
+    orgs = dict(Organisation.objects.values_list("name", "pk"))
+    towns = localities()
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = _months_back(last_month, MONTHS_OF_USE)
+    ids = iter(reserve_ids(Hub, sum(counts)))
+    hubs, changes, uses = [], [], []
+    suffixes = [k[:3] for k in NATIONAL_KINDS]
+    weights = [k[3] for k in NATIONAL_KINDS]
+    for kommun, n in zip(kommuner, counts, strict=True):
+        places = towns.get(kommun.code) or [
+            {"name": kommun.name, "lat": kommun.lat, "lon": kommun.lon, "population": 0}
+        ]
+        names: set[str] = set()
+        for i in range(n):
+            town = places[i % len(places)] if i < 3 * len(places) else rng.choice(places)
+            suffix, kind, operator_type = rng.choices(suffixes, weights)[0]
+            name = f"{town['name']} {suffix}"
+            serial = 2
+            while name in names:
+                name, serial = f"{town['name']} {suffix} {serial}", serial + 1
+            names.add(name)
+            operator = {
+                O.MUNICIPALITY: orgs.get(kommun.official_name),
+                O.REGION: orgs.get(REGION_BY_COUNTY[kommun.county]),
+            }.get(operator_type)
+            desks = max(
+                3, min(60, round(rng.lognormvariate(math.log(6 + town["population"] ** 0.25), 0.4)))
+            )
+            members = round(desks * rng.uniform(0.4, 1.4))
+            since = dt.date.fromordinal(
+                rng.randint(dt.date(2015, 1, 1).toordinal(), months[0].toordinal() - 30)
+            )
+            pk = next(ids)
+            hubs.append(
+                (
+                    pk,
+                    name,
+                    kind,
+                    kommun.code,
+                    f"{town['name']}vägen {rng.randint(1, 60)}",
+                    round(min(69.0, max(55.1, town["lat"] + rng.uniform(-0.01, 0.01))), 5),
+                    round(min(24.1, max(11.0, town["lon"] + rng.uniform(-0.02, 0.02))), 5),
+                    operator,
+                    operator_type,
+                    Hub.Status.OPEN,
+                    since,
+                    desks,
+                    rng.randint(0, 3),
+                    rng.random() < 0.7,
+                    kind in (K.HEALTH_CENTRE, K.REGION_PREMISES, K.TOWN_HALL) or rng.random() < 0.3,
+                    rng.random() < 0.8,
+                    "vardagar 7–18" if kind == K.COWORKING else "vardagar 8–16.30",
+                    rng.randrange(400, 3200, 50),
+                    f"hubb.{kommun.code}@example.invalid",
+                    NATIONAL_NOTE,
+                )
+            )
+            changes.append((pk, Hub.Status.OPEN, since))
+            uses += _national_use(rng, pk, operator_type, desks, members, since, months)
+    copy_rows(
+        Hub,
+        (
+            "id", "name", "kind", "municipality_id", "address", "latitude", "longitude",
+            "operator_id", "operator_type", "status", "status_since", "desks", "meeting_rooms",
+            "video_room", "confidential_room", "step_free", "opening_hours",
+            "cost_per_desk_month", "contact", "notes",
+        ),
+        hubs,
+    )  # fmt: skip
+    copy_rows(HubStatusChange, ("hub_id", "status", "date"), changes)
+    copy_rows(
+        HubMonthlyUse,
+        (
+            "hub_id", "month", "members_region", "members_municipality", "members_state_agency",
+            "members_company", "members_other", "desks", "open_days", "desk_days_used",
+        ),
+        uses,
+    )  # fmt: skip
+    ctx.log(f"hubs: {len(hubs):,} nationella hubbar, {len(uses):,} månader användning")
+
+
+def _national_use(rng, pk, operator_type, desks, members, since, months) -> list[tuple]:
+    """24 months of use: established hubs, a summer dip, noise, some growth over time."""
+    rows = []
+    shares = MIX[operator_type]
+    for i, month in enumerate(months):
+        age = (month.year - since.year) * 12 + month.month - since.month
+        ramp = min(1.0, 0.35 + age / 10)
+        season = 0.45 if month.month == 7 else 0.8 if month.month in (6, 8, 12) else 1.0
+        n = max(0, round(members * ramp * season * (0.9 + i / 120) * rng.uniform(0.85, 1.15)))
+        split_ = [int(n * s) for s in shares]
+        split_[0] += n - sum(split_)
+        open_days = _weekdays(month.year, month.month) - (10 if month.month == 7 else 0)
+        used = min(desks * open_days, round(n * rng.uniform(3.0, 7.0)))
+        rows.append((pk, month, *split_, desks, open_days, used))
+    return rows

@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
-from mapping.models import County, Municipality, Organisation
+from mapping.models import JAMTLAND_COUNTY_CODE, County, Municipality, Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -150,3 +151,74 @@ def load(stdout=None) -> None:
     n_organisations = load_organisations()
     if stdout:
         stdout.write(f"mapping: {n_municipalities} kommuner, {n_organisations} organisationer")
+
+
+# National scale (``seed_demo --scale national``) only: centres and boundaries of the other
+# 282 kommuner. Kept out of ``load`` so the region's database holds exactly what the
+# region's pages show; the national seed calls ``load_national``.
+NATIONAL_BOUNDARIES = "kommuner_2024.geojson"
+LOCALITIES = "tatorter_2020.csv"
+
+
+def localities() -> dict[str, list[dict[str, object]]]:
+    """Tätorter 2020 per kommun code, largest first: name, population, lat, lon, central."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for r in _read_csv(LOCALITIES):
+        out.setdefault(r["kommunkod"], []).append(
+            {
+                "name": r["tatort"],
+                "population": int(r["befolkning_2020"]),
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "central": r["centralort_inferred"] == "ja",
+            }
+        )
+    return out
+
+
+def _mean_point(geometry: dict) -> tuple[float, float]:
+    """The mean of a boundary's outer-ring points (lat, lon): a centre for a kommun without
+    a tätort of its own, well inside for the compact kommuner this is used for."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    points = [p for polygon in polygons for p in polygon[0]]
+    return (
+        sum(p[1] for p in points) / len(points),
+        sum(p[0] for p in points) / len(points),
+    )
+
+
+@transaction.atomic
+def load_national(stdout=None) -> int:
+    """Give every kommun outside the region a centre and a boundary (idempotent upsert).
+
+    The centre is the kommun's central town as SCB codes it ("TC" in the tätort code),
+    else its largest tätort, else (five kommuner in Stockholms län whose towns belong to
+    a neighbour's tätort) the mean of its boundary's points, without a name.
+    """
+    with open(DATA_DIR / NATIONAL_BOUNDARIES, encoding="utf-8") as fh:
+        boundaries = {
+            f["properties"]["kommunkod"]: f["geometry"] for f in json.load(fh)["features"]
+        }
+    towns = localities()
+    updated = []
+    for m in Municipality.objects.exclude(county_id=JAMTLAND_COUNTY_CODE).filter(
+        Q(boundary=None) | Q(centre_latitude=None)
+    ):
+        m.boundary = boundaries.get(m.code)
+        places = towns.get(m.code, [])
+        centre = next((t for t in places if t["central"]), places[0] if places else None)
+        if centre:
+            m.centre_name = centre["name"]
+            m.centre_latitude, m.centre_longitude = centre["lat"], centre["lon"]
+        elif m.boundary:
+            m.centre_name = ""
+            m.centre_latitude, m.centre_longitude = _mean_point(m.boundary)
+        updated.append(m)
+    Municipality.objects.bulk_update(
+        updated, ["boundary", "centre_name", "centre_latitude", "centre_longitude"], batch_size=100
+    )
+    if stdout:
+        stdout.write(f"mapping: centralort och gräns för {len(updated)} kommuner utanför regionen")
+    return len(updated)

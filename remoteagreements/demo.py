@@ -6,18 +6,25 @@ mostly in Östersund (hospital, Regionens hus), with hälsocentraler around the
 region. Agreements run one to three years, some renewed, some ended early, most
 followed up yearly and some overdue. Personnummer are fictitious (the generator
 seeded from ctx.rng), never real people's.
+
+At national scale (``seed_demo --scale national``) every region of Sweden gets staff
+in proportion to its county's population, up to ``ctx.sizes["employees"]`` employees
+and ``ctx.sizes["agreements"]`` agreements in all, written with COPY.
 """
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from hubplan.demo import DEMO_PASSWORD
+from hubplan.demo import DEMO_PASSWORD, copy_rows, reserve_ids
+from mapping.demo import REGION_BY_COUNTY, at_least_once, counties, split
 from mapping.models import Organisation
 from remoteagreements import personnummer as pnr
 from remoteagreements.models import DistanceAgreement, Employee, EquipmentItem, FollowUp
@@ -156,7 +163,13 @@ TASKS = {
 def seed(ctx) -> None:
     if Employee.objects.exists():
         ctx.log("remoteagreements: demodata finns redan")
-        return
+    else:
+        _seed_region(ctx)
+    if ctx.national:
+        seed_national(ctx)
+
+
+def _seed_region(ctx) -> None:
     rng = ctx.rng("remoteagreements")
     today = timezone.localdate()
     managers = _managers(ctx)
@@ -408,3 +421,343 @@ def _follow_up_dates(rng, a: DistanceAgreement, today: date) -> list[date]:
         due = one_year_after(day)
     a.next_follow_up_due = due
     return held
+
+
+# ---------------------------------------------------------------------------------------
+# National scale
+
+HS_UNITS = WORKPLACES[0][3]
+STAB_UNITS = WORKPLACES[1][3]
+RU_UNITS = WORKPLACES[2][3]
+BRANCHES = (HS, STAB, RU)
+STAFF_PER_MANAGER = 100
+
+
+def _national_workplaces(kommuner) -> list[tuple[str, str, int, tuple[str, ...], float]]:
+    """(workplace, kommun code, branch, units, weight) for one county: a hospital and the
+    region's offices in its largest kommun, a second hospital in the next, and a
+    hälsocentral in every kommun in proportion to its people."""
+    ranked = sorted(kommuner, key=lambda k: -k.weight)
+    first = ranked[0]
+    town = first.name
+    places = [
+        (f"Sjukhuset i {town}", first.code, 0, HS_UNITS, 35.0),
+        (f"Regionens hus, {town}", first.code, 1, STAB_UNITS, 12.0),
+        (f"Regional utveckling, {town}", first.code, 2, RU_UNITS, 5.0),
+    ]
+    if len(ranked) > 1:
+        places.append((f"Sjukhuset i {ranked[1].name}", ranked[1].code, 0, HS_UNITS, 10.0))
+    whole = sum(k.weight for k in kommuner)
+    places += [
+        (f"Hälsocentralen i {k.name}", k.code, 0, ("Primärvård",), 38.0 * k.weight / whole)
+        for k in kommuner
+    ]
+    return places
+
+
+def seed_national(ctx) -> None:
+    """Staff of all 21 regions, their managers and distance-work agreements (once)."""
+    if User.objects.filter(username__startswith="chef-", managed_employees__isnull=False).exists():
+        ctx.log("remoteagreements: nationella medarbetare finns redan")
+        return
+    rng = ctx.rng("remoteagreements:national")
+    today = timezone.localdate()
+    geo = counties()
+    codes = list(geo)
+    total = ctx.sizes["employees"] - Employee.objects.count()
+    per_county = split(total, [sum(k.weight for k in geo[c]) for c in codes])
+    orgs = dict(
+        Organisation.objects.filter(name__in=REGION_BY_COUNTY.values()).values_list("name", "pk")
+    )
+    managers = _national_managers(codes, per_county)
+    seen = set(Employee.objects.values_list("personnummer", flat=True))
+    ids = iter(reserve_ids(Employee, total))
+    # What the agreements need of each employee, kept instead of reading them back.
+    staff: list[tuple[int, str, str, int, int, str]] = []
+
+    def rows():
+        for county, n in zip(codes, per_county, strict=True):
+            kommuner = geo[county]
+            places = _national_workplaces(kommuner)
+            central_codes = {p[1] for p in places[:3]}
+            chosen = at_least_once(
+                rng, places, list(itertools.accumulate(p[4] for p in places)), n
+            )
+            homes = rng.choices(
+                kommuner, cum_weights=list(itertools.accumulate(k.weight for k in kommuner)), k=n
+            )
+            pool = managers[county]
+            unit_managers: dict[tuple[str, str], int] = {}
+            administration = orgs[REGION_BY_COUNTY[county]]
+            for (place, place_code, branch, units, _w), home in zip(chosen, homes, strict=True):
+                unit = units[rng.randrange(len(units))]
+                manager = unit_managers.setdefault(
+                    (place, unit), pool[len(unit_managers) % len(pool)]
+                )
+                # Hospital and office staff come from all over the county; hälsocentral
+                # staff mostly live where they work.
+                home_code = (
+                    home.code if place_code in central_codes or rng.random() >= 0.8 else place_code
+                )
+                number = pnr.fictitious(rng)
+                while number in seen:
+                    number = pnr.fictitious(rng)
+                seen.add(number)
+                pk = next(ids)
+                staff.append((pk, home_code, place_code, branch, manager, place))
+                yield (
+                    pk,
+                    f"{FIRST_NAMES[rng.randrange(len(FIRST_NAMES))]} "
+                    f"{LAST_NAMES[rng.randrange(len(LAST_NAMES))]}",
+                    number,
+                    administration,
+                    unit,
+                    place,
+                    place_code,
+                    home_code,
+                    manager,
+                )
+
+    n_employees = copy_rows(
+        Employee,
+        (
+            "id",
+            "name",
+            "personnummer",
+            "administration_id",
+            "unit",
+            "workplace",
+            "workplace_municipality_id",
+            "home_municipality_id",
+            "manager_id",
+        ),
+        rows(),
+    )
+    n_agreements, n_follow_ups, n_equipment = _national_agreements(ctx, rng, staff, today)
+    ctx.log(
+        f"remoteagreements: {n_employees:,} nationella medarbetare, "
+        f"{sum(len(p) for p in managers.values())} chefer, {n_agreements:,} avtal, "
+        f"{n_follow_ups:,} uppföljningar, {n_equipment:,} utrustningar"
+    )
+
+
+def _national_managers(codes, per_county) -> dict[str, list[int]]:
+    """chef-<län>-<nnn>, one per hundred staff, with the demo password (hashed once)."""
+    hashed = make_password(DEMO_PASSWORD)
+    names = {
+        county: [f"chef-{county}-{i:03d}" for i in range(1, max(1, n // STAFF_PER_MANAGER) + 1)]
+        for county, n in zip(codes, per_county, strict=True)
+    }
+    User.objects.bulk_create(
+        [
+            User(
+                username=name,
+                first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
+                last_name=f"Chef {LAST_NAMES[i % len(LAST_NAMES)]}",
+                email=f"{name}@example.invalid",
+                password=hashed,
+            )
+            for county_names in names.values()
+            for i, name in enumerate(county_names)
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    ids = dict(User.objects.filter(username__startswith="chef-").values_list("username", "pk"))
+    return {county: [ids[n] for n in county_names] for county, county_names in names.items()}
+
+
+def _national_hubs() -> dict[str, list[tuple[int, bool]]]:
+    from hubs.models import Hub
+
+    out: dict[str, list[tuple[int, bool]]] = {}
+    for pk, code, confidential in Hub.objects.filter(status=Hub.Status.OPEN).values_list(
+        "pk", "municipality_id", "confidential_room"
+    ):
+        out.setdefault(code, []).append((pk, confidential))
+    return out
+
+
+AGREEMENT_COLUMNS = (
+    "id",
+    "employee_id",
+    "status",
+    "start_date",
+    "end_date",
+    "extent_unit",
+    "extent_value",
+    "working_hours",
+    "availability",
+    "absence_routines",
+    "meeting_attendance",
+    "days_at_workplace",
+    "fewer_days_reason",
+    "tasks",
+    "results_follow_up",
+    "connection",
+    "notice_period_months",
+    "next_follow_up_due",
+    "place_kind",
+    "place_description",
+    "hub_id",
+    "place_reason",
+    "handles_confidential",
+    "conf_separate_room",
+    "conf_screen_shielded",
+    "conf_no_unauthorised_access",
+    "region_provides_computer",
+    "home_insurance",
+    "aml_access_acknowledged",
+    "employee_signed_at",
+    "employee_signature_method",
+    "manager_signed_at",
+    "manager_signed_by_id",
+    "ended_on",
+    "end_reason",
+    "end_note",
+)
+
+
+def _national_agreements(ctx, rng, staff, today: date) -> tuple[int, int, int]:
+    """One agreement each for some of the national staff, commuters three times as likely;
+    started in the last three years, so most are running."""
+    target = min(len(staff), ctx.sizes["agreements"] - DistanceAgreement.objects.count())
+    if target <= 0:
+        return 0, 0, 0
+    # Weighted sampling without replacement: the largest random()**(1/w) win.
+    keyed = sorted(
+        staff,
+        key=lambda s: rng.random() ** (1 / 3 if s[1] != s[2] else 1),
+        reverse=True,
+    )
+    picked = sorted(keyed[:target])  # in employee order, so ids follow the staff
+    hubs = _national_hubs()
+    ids = iter(reserve_ids(DistanceAgreement, target))
+    follow_ups: list[tuple] = []
+    equipment: list[tuple] = []
+    inventory = itertools.count(1)
+    Status, Place = DistanceAgreement.Status, DistanceAgreement.Place
+    first = today - timedelta(days=3 * 365)
+
+    def rows():
+        for employee, home, _work, branch, manager, place in picked:
+            pk = next(ids)
+            start = date.fromordinal(
+                rng.randint(first.toordinal(), (today + timedelta(days=40)).toordinal())
+            )
+            end = one_year_after(start) - timedelta(days=1)
+            for _ in range(rng.choices((1, 2, 3), (50, 30, 20))[0] - 1):
+                end = one_year_after(end)
+            confidential = branch == 0 and rng.random() < 0.5
+            roll = rng.random()
+            hub = None
+            if roll < 0.3:
+                place_kind, reason = Place.REGION_WORKPLACE, ""
+            elif roll < 0.45 and hubs.get(home):
+                local = [h for h, conf in hubs[home] if conf or not confidential]
+                if local:
+                    hub = local[rng.randrange(len(local))]
+                    place_kind = Place.HUB
+                    reason = "Ingen av regionens arbetsplatser finns på hemorten."
+                else:
+                    place_kind, reason = Place.HOME, "Ingen hubb med avskilt rum på hemorten."
+            else:
+                place_kind = Place.HOME
+                reason = "Lång pendlingsväg; regionens arbetsplatser och hubbar saknas nära hemmet."
+            flagged = rng.random() < 0.04
+            days_at = Decimal("0.5") if flagged else Decimal(rng.choice((1, 1, 2, 2, 3)))
+            unit = "days" if rng.random() < 0.8 else "percent"
+            extent = 5 - days_at if unit == "days" else Decimal(rng.choice((20, 40, 60, 80)))
+            a = SimpleNamespace(status=Status.ACTIVE, start_date=start, end_date=end, ended_on=None)
+            signed = employee_signed = manager_signed = None
+            end_reason, end_note = "", ""
+            if start > today and rng.random() < 0.5:
+                a.status = rng.choice((Status.DRAFT, Status.AWAITING_EMPLOYEE))
+            else:
+                signed = start - timedelta(days=rng.randint(3, 20))
+                employee_signed = _aware(signed, 10)
+                manager_signed = _aware(signed + timedelta(days=rng.randint(0, 3)), 14)
+                if end < today:
+                    a.status, a.ended_on = Status.ENDED, end
+                    end_reason = DistanceAgreement.EndReason.EXPIRY
+                elif start < today and rng.random() < 0.06:
+                    a.status = Status.ENDED
+                    a.ended_on = date.fromordinal(rng.randint(start.toordinal(), today.toordinal()))
+                    end_reason = rng.choice(
+                        (
+                            DistanceAgreement.EndReason.NOTICE,
+                            DistanceAgreement.EndReason.TERMINATION,
+                        )
+                    )
+                    end_note = "Avslutat på medarbetarens begäran."
+            a.next_follow_up_due = one_year_after(start)
+            for held in _follow_up_dates(rng, a, today):
+                follow_ups.append(
+                    (
+                        pk,
+                        held,
+                        FollowUp.Outcome.CONTINUE,
+                        "Fungerar väl; fortsätter enligt avtalet.",
+                        manager,
+                    )
+                )
+            for _ in range(rng.randint(1, 3)):
+                n = next(inventory)
+                equipment.append(
+                    (
+                        pk,
+                        EQUIPMENT[rng.randrange(len(EQUIPMENT))],
+                        f"INV-N{n:07d}",
+                        f"REG-{n:07d}",
+                        "region",
+                    )
+                )
+            yield (
+                pk,
+                employee,
+                a.status,
+                start,
+                end,
+                unit,
+                extent,
+                "Dagtid 08–17 enligt flextidsavtalet.",
+                "Nås på telefon och Teams under kärntid 09–15.",
+                "Sjukanmälan och ledighet som vanligt till närmaste chef.",
+                "Deltar i APT och enhetsmöten på ordinarie arbetsplats.",
+                days_at,
+                "Arbetsplatsen ligger långt från hemmet; APT deltas i på plats." if flagged else "",
+                rng.choice(TASKS[BRANCHES[branch]]),
+                "Avstämning med chefen varannan vecka.",
+                "Regionens VPN via bredband eller mobilt nät.",
+                rng.choice((1, 1, 2, 3)),
+                a.next_follow_up_due,
+                place_kind,
+                place if place_kind == Place.REGION_WORKPLACE else "",
+                hub,
+                reason,
+                confidential,
+                confidential,
+                confidential,
+                confidential,
+                True,
+                place_kind == Place.HOME and rng.random() < 0.9,
+                place_kind == Place.HOME,
+                employee_signed,
+                "paper" if signed else "",
+                manager_signed,
+                manager if signed else None,
+                a.ended_on,
+                end_reason,
+                end_note,
+            )
+
+    n = copy_rows(DistanceAgreement, AGREEMENT_COLUMNS, rows())
+    copy_rows(
+        FollowUp, ("agreement_id", "held_on", "outcome", "notes", "recorded_by_id"), follow_ups
+    )
+    copy_rows(
+        EquipmentItem,
+        ("agreement_id", "item", "inventory_number", "marking", "provided_by"),
+        equipment,
+    )
+    return n, len(follow_ups), len(equipment)
