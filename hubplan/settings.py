@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     # Project apps, in dependency order: each may use the ones above it.
     # seed_demo and load_reference visit them in this order.
     "hubplan",
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
     "hubs",
     "remoteagreements",
     "actionplan",
+    # The read-only API sits on top of every app and reads them through their selectors.
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +260,48 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "hubplan.staticfinders.PlotlyFinder",
 ]
+
+# --- API (Django REST framework, drf-spectacular) ------------------------------------
+# Read-only JSON under /api/. Scripts send "Authorization: Token <key>" (tokens made and
+# revoked by superusers in the admin); the browser uses its session. Requests are
+# throttled per token (per user for a session); see api.throttling.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous request gets 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_LIMIT", default="1000/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hubplan API",
+    "DESCRIPTION": (
+        "Läsbara data ur Hubplan: kommuner och indikatorer, hubbar och deras användning, "
+        "statistik om distansarbete (bara aggregat), enkätaggregat och handlingsplanens "
+        "aktiviteter. Celler som bygger på färre än fem personer visas som null för andra "
+        "roller än HR."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema needs a login like everything else.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HubStatusEnum": "hubs.models.Hub.Status",
+        "HubKindEnum": "hubs.models.Hub.Kind",
+        "ActivityStatusEnum": "actionplan.models.Activity.Status",
+        "SurveyRoundKindEnum": "mapping.models.SurveyRound.Kind",
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

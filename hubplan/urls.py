@@ -19,6 +19,8 @@ urlpatterns = [
     path("hubs/", include("hubs.urls")),
     path("agreements/", include("remoteagreements.urls")),
     path("plan/", include("actionplan.urls")),
+    # Read-only JSON for scripts and BI tools (token or session); see api/.
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -38,7 +38,8 @@ def public_paths() -> list[str]:
     out = []
     for name, pattern in _walk(get_resolver().url_patterns):
         if getattr(pattern.callback, "login_required", True) is False:
-            out.append(reverse(name))
+            params = list(pattern.pattern.regex.groupindex)
+            out.append(reverse(name, kwargs={k: SAMPLE_KWARGS[k] for k in params}))
     return out
 
 

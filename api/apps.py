@@ -1,0 +1,9 @@
+"""The read-only JSON API: sits on top of every app and reads them through their selectors."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = _("API")

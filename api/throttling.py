@@ -1,0 +1,35 @@
+"""Rate limits per API token, or per user when the browser's session is used.
+
+DRF's UserRateThrottle keys on the user, so two tokens of one user would share a
+budget and a revoked-and-replaced token would inherit the old one's count. Keying
+on the token instead gives each script its own limit (``API_RATE_LIMIT``, default
+1000 requests an hour). The key is a hash of the token, so the cache never holds a
+usable secret. Counts live in Django's cache: with several processes and the default
+local-memory cache each process counts for itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rest_framework.authtoken.models import Token
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    scope = "token"
+
+    def get_rate(self):
+        # Read on each request, not once at import as DRF's class attribute does,
+        # so that a changed setting (and a test's override) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None  # refused by the permission check before any throttle runs
+        if isinstance(request.auth, Token):
+            ident = "token-" + hashlib.sha256(request.auth.key.encode()).hexdigest()[:32]
+        else:
+            ident = f"user-{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
