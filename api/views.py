@@ -180,7 +180,7 @@ class IndicatorValuesView(ApiView):
     CSV for Excel and Power BI: ``/api/indicators/values.csv``.
     """
 
-    headers = ("kommunkod", "indikator", "ar", "varde")
+    csv_headers = ("kommunkod", "indikator", "ar", "varde")
 
     def rows(self, request):
         f = cleaned(request, s.IndicatorValueFilterSerializer)
@@ -220,7 +220,7 @@ class IndicatorValuesCSVView(IndicatorValuesView):
     def get(self, request):
         rows = self.rows(request)
         return table_response(
-            self.headers,
+            self.csv_headers,
             ([r["municipality"], r["indicator"], r["year"], r["value"]] for r in rows),
             filename="hubplan-indikatorer",
             fmt="csv",
@@ -297,11 +297,7 @@ class HubMonthlyUseView(ApiView):
     )
     def get(self, request):
         f = cleaned(request, s.HubMonthlyUseFilterSerializer)
-        qs = (
-            HubMonthlyUse.objects.select_related("hub")
-            .annotate(occupancy=hub_selectors.occupancy_expression())
-            .order_by("hub__name", "hub_id", "month")
-        )
+        qs = HubMonthlyUse.objects.select_related("hub").order_by("hub__name", "hub_id", "month")
         if code := f.get("municipality"):
             qs = qs.filter(hub__municipality=code)
         if year := f.get("year"):

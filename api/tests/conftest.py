@@ -23,10 +23,10 @@ def _generous_rate_limit(settings):
 
 @pytest.fixture
 def token_for(db):
-    """``token_for(user)``: the key of a new API token for ``user``."""
+    """``token_for(user)``: the key of ``user``'s API token (one per user)."""
 
     def make(user) -> str:
-        return Token.objects.create(user=user).key
+        return Token.objects.get_or_create(user=user)[0].key
 
     return make
 
