@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan import services
 from actionplan.models import Activity, Area, ProgressReport, RelocationAssessment, Strategy
+from hubplan.locking import LockVersionFormMixin
 from mapping.models import Municipality, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PREVIOUS_AFTER_AS_OF = _("Föregående rapportdatum måste vara före rapportdatumet.")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(LockVersionFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [

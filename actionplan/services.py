@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from actionplan import rules
 from actionplan.models import Activity, ProgressReport, RelocationAssessment
+from hubplan import locking
 
 ACTIVITY_M2M = ("partners", "municipalities", "dependencies", "hubs", "survey_rounds")
 RELOCATION_M2M = ("municipalities",)
@@ -52,11 +53,11 @@ def check_dependencies(activity_id: int | None, dependencies) -> None:
         raise ValidationError({"dependencies": dependency_cycle_message([titles[p] for p in path])})
 
 
-def _save_activity(activity: Activity, m2m: dict) -> Activity:
+def _save_activity(activity: Activity, m2m: dict, lock_version: int | None = None) -> Activity:
     activity.full_clean()
     if "dependencies" in m2m:
         check_dependencies(activity.pk, m2m["dependencies"])
-    activity.save()
+    locking.save_if_current(activity, expected=lock_version)
     for name, values in m2m.items():
         getattr(activity, name).set(values)
     return activity
@@ -70,14 +71,20 @@ def activity_create(*, fields: dict) -> Activity:
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, fields: dict) -> Activity:
-    """Change an activity; a dependency that would close a cycle is refused, nothing saved."""
+def activity_update(
+    *, activity: Activity, fields: dict, lock_version: int | None = None
+) -> Activity:
+    """Change an activity; a dependency that would close a cycle is refused, nothing saved.
+
+    With ``lock_version`` (the value the edit form was opened with) the save is refused
+    with :class:`hubplan.locking.StaleEditError` if anyone has saved the activity since.
+    """
     scalar, m2m = _split(fields, ACTIVITY_M2M)
     # Lock the graph's rows for this activity so two editors cannot each close half a cycle.
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
     for name, value in scalar.items():
         setattr(activity, name, value)
-    return _save_activity(activity, m2m)
+    return _save_activity(activity, m2m, lock_version)
 
 
 @transaction.atomic

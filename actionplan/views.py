@@ -28,6 +28,7 @@ from actionplan.forms import (
 from actionplan.models import Activity, ProgressReport, RelocationAssessment
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
+from hubplan.locking import StaleEditError
 
 
 class FilteredActivitiesMixin:
@@ -202,10 +203,16 @@ class ActivityUpdateView(PlannerRequiredMixin, UpdateView):
     def form_valid(self, form):
         try:
             self.object = services.activity_update(
-                activity=self.object, fields=dict(form.cleaned_data)
+                activity=self.object,
+                fields=dict(form.cleaned_data),
+                lock_version=form.expected_lock_version,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
+            return self.form_invalid(form)
+        except StaleEditError:
+            # Someone saved since the form was opened: show their version beside the input.
+            form.refuse_stale()
             return self.form_invalid(form)
         messages.success(self.request, _("Aktiviteten är sparad."))
         return HttpResponseRedirect(self.object.get_absolute_url())

@@ -13,3 +13,9 @@ class HubplanConfig(AppConfig):
         NavItem(_("Översikt"), "home", prefix="/"),
         NavItem(_("Kommuner"), "municipalities:list"),
     )
+
+    def ready(self):
+        # Every save of an agreement, hub or activity raises its lock_version (no lost updates).
+        from hubplan import locking
+
+        locking.connect()

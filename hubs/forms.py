@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hubplan.locking import LockVersionFormMixin
 from hubs import services
 from hubs.models import (
     DESKS_AT_LEAST_ONE,
@@ -98,8 +99,11 @@ class HubFilterForm(forms.Form):
         return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
 
 
-class HubForm(forms.ModelForm):
-    """A hub's facts. The status is changed with :class:`HubStatusForm`, not here."""
+class HubForm(LockVersionFormMixin, forms.ModelForm):
+    """A hub's facts. The status is changed with :class:`HubStatusForm`, not here.
+
+    Editing an existing hub carries its ``lock_version`` (see :mod:`hubplan.locking`).
+    """
 
     class Meta:
         model = Hub

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hubplan import locking
 from hubs import rules
 from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
 
@@ -78,12 +79,18 @@ def hub_create(
 
 
 @transaction.atomic
-def hub_update(*, hub: Hub, user, users: Iterable | None = None) -> Hub:
-    """Save a hub's facts. The status is not changed here but by :func:`hub_set_status`."""
+def hub_update(
+    *, hub: Hub, user, users: Iterable | None = None, lock_version: int | None = None
+) -> Hub:
+    """Save a hub's facts. The status is not changed here but by :func:`hub_set_status`.
+
+    With ``lock_version`` (the value the edit form was opened with) the save is refused
+    with :class:`hubplan.locking.StaleEditError` if anyone has saved the hub since.
+    """
     stored = Hub.objects.select_for_update().only("status", "status_since").get(pk=hub.pk)
     hub.status, hub.status_since = stored.status, stored.status_since
     hub.full_clean()
-    hub.save()
+    locking.save_if_current(hub, expected=lock_version)
     if users is not None:
         hub.users.set(users)
     return hub

@@ -29,6 +29,7 @@ from django.views.generic import (
 
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
+from hubplan.locking import StaleEditError
 from hubs import business_case, charts, imports, rules, selectors, services
 from hubs.forms import (
     BusinessCaseFilterForm,
@@ -247,12 +248,20 @@ class HubUpdateView(PlannerRequiredMixin, ServiceFormMixin, UpdateView):
     template_name = "hubs/hub_form.html"
 
     def form_valid(self, form):
-        hub = self.apply_service(
-            form,
-            lambda: services.hub_update(
-                hub=form.instance, user=self.request.user, users=form.cleaned_data["users"]
-            ),
-        )
+        try:
+            hub = self.apply_service(
+                form,
+                lambda: services.hub_update(
+                    hub=form.instance,
+                    user=self.request.user,
+                    users=form.cleaned_data["users"],
+                    lock_version=form.expected_lock_version,
+                ),
+            )
+        except StaleEditError:
+            # Someone saved since the form was opened: show their version beside the input.
+            form.refuse_stale()
+            return self.form_invalid(form)
         if hub is None:
             return self.form_invalid(form)
         messages.success(self.request, _("Ändringarna är sparade."))

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from hubplan.locking import LockVersionFormMixin
 from hubs.models import Hub
 from mapping.models import Municipality, Organisation
 from remoteagreements import personnummer as pnr
@@ -58,7 +59,9 @@ class EmployeeForm(forms.ModelForm):
 AGREEMENT_FIELDS = ("employee", "start_date", "end_date", *CONTENT_FIELDS)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(LockVersionFormMixin, forms.ModelForm):
+    """The agreement's period and checklist; editing one carries its ``lock_version``."""
+
     class Meta:
         model = DistanceAgreement
         fields = AGREEMENT_FIELDS

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hubplan import locking
 from hubplan.access import is_hr
 from remoteagreements import rules
 from remoteagreements.models import (
@@ -141,9 +142,18 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_update(
-    *, agreement: DistanceAgreement, equipment: Iterable[dict] | None = None, **fields
+    *,
+    agreement: DistanceAgreement,
+    equipment: Iterable[dict] | None = None,
+    lock_version: int | None = None,
+    **fields,
 ) -> DistanceAgreement:
-    """Change an agreement nobody has signed yet; a signed one needs a new version."""
+    """Change an agreement nobody has signed yet; a signed one needs a new version.
+
+    With ``lock_version`` (the value the edit form was opened with) the save is refused
+    with :class:`hubplan.locking.StaleEditError` if anyone has saved the agreement since
+    (an edit, a submission, a signature), and the equipment is left as it was.
+    """
     current = DistanceAgreement.objects.select_for_update().get(pk=agreement.pk)
     if current.status == Status.ENDED:
         raise ValidationError(ERR_ENDED)
@@ -154,7 +164,7 @@ def agreement_update(
     if agreement.start_date and not agreement.follow_ups.exists():
         agreement.next_follow_up_due = one_year_after(agreement.start_date)
     agreement.full_clean()
-    agreement.save()
+    locking.save_if_current(agreement, expected=lock_version)
     _save_equipment(agreement, equipment)
     return agreement
 

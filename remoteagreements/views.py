@@ -26,6 +26,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from hubplan.access import HRRequiredMixin, is_hr
 from hubplan.exports import FORMATS, table_response
+from hubplan.locking import StaleEditError
 from hubplan.privacy import visible
 from mapping.models import Municipality, Organisation
 from remoteagreements import charts, rules, selectors, services
@@ -317,21 +318,42 @@ class AgreementUpdateView(HRRequiredMixin, AgreementFormMixin, FormView):
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
-        if refused := self._refusal():
-            return refused
         form = self.get_form()
         formset = self.get_formset(self.agreement)
+        if refused := self._refusal():
+            if self._opened_before_last_save(form):
+                # Signed or ended since the form was opened: keep the input, say why.
+                ended = self.agreement.status == Status.ENDED
+                reason = services.ERR_ENDED if ended else services.ERR_SIGNED
+                return self._stale(form, formset, reason=reason)
+            return refused
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         data = {k: v for k, v in form.cleaned_data.items() if k != "employee"}
         try:
             services.agreement_update(
-                agreement=form.instance, equipment=equipment_from(formset), **data
+                agreement=form.instance,
+                equipment=equipment_from(formset),
+                lock_version=form.expected_lock_version,
+                **data,
             )
+        except StaleEditError:
+            return self._stale(form, formset)
         except ValidationError as exc:
             return _refuse(request, exc, self.agreement)
         messages.success(request, _("Avtalet är sparat."))
         return redirect(self.agreement)
+
+    def _opened_before_last_save(self, form) -> bool:
+        """Whether the posted form carries an older ``lock_version`` than the stored one."""
+        posted = form["lock_version"].data
+        return str(posted).isdigit() and int(posted) != self.agreement.lock_version
+
+    def _stale(self, form, formset, reason=None):
+        """Someone saved first: the form again with the input, the message and what is saved."""
+        form.is_valid()  # refuse_stale compares the input with what is stored
+        form.refuse_stale(reason=reason)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
 class AgreementActionView(RegisterAccessMixin, View):
