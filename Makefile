@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install test lint migrations-check messages stop-db clean screenshots backup restore
+.PHONY: run setup install test lint migrations-check messages stop-db clean screenshots backup restore loadtest
 
 run: setup
 	@echo ""
@@ -55,6 +55,17 @@ restore: install
 # Refresh the README's pictures: the main pages with the demo data, in Chromium, at 1280×800.
 screenshots: install
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q hubplan/tests/browser/test_main_pages.py
+
+# Load test (docs/loadtest.md): gunicorn with 2 workers on 127.0.0.1, 20 locust users for 30 s on
+# the home dashboard, kommun comparison and hubs list. Needs the demo data (`make setup`); against
+# the national benchmark data: `make loadtest LOADTEST_DB=hubplan_national`. locust is installed
+# here only, from requirements-loadtest.txt, so `make test` stays lean.
+loadtest: install $(VENV)/.loadtest-installed
+	$(if $(LOADTEST_DB),LOADTEST_DB=$(LOADTEST_DB)) $(BIN)/python loadtest/run.py
+
+$(VENV)/.loadtest-installed: requirements-loadtest.txt
+	$(BIN)/python -m pip install --quiet -r requirements-loadtest.txt
+	touch $@
 
 stop-db:
 	$(BIN)/python -c "from hubplan.embedded_db import stop; stop()"
