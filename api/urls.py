@@ -1,6 +1,6 @@
 """/api/: read-only JSON for scripts and BI tools, and its OpenAPI 3 schema."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import views
@@ -33,4 +33,6 @@ urlpatterns = [
         "surveys/<int:pk>/potential/", as_view(views.SurveyPotentialView), name="survey-potential"
     ),
     path("plan/activities/", as_view(views.ActivityListView), name="activity-list"),
+    # Last: every other path under /api/ answers 404 in JSON.
+    re_path(r"^.+$", as_view(views.NotFoundView), name="not-found"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -60,7 +61,9 @@ def as_view(view_class):
 
 def cleaned(request, serializer_class=s.FilterSerializer) -> dict:
     """The query parameters, validated; a 400 with the reasons otherwise."""
-    serializer = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF would read "?status=" as "no filter", which
+    # the schema does not allow; an empty value is an error like any other.
+    serializer = serializer_class(data=request.query_params.dict())
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -111,6 +114,18 @@ class ApiRootView(ApiView):
         )
 
 
+class NotFoundView(ApiView):
+    """Any other path under /api/: a 404 in JSON, not the site's HTML page (scripts
+    read the answer; the schema documents JSON errors only)."""
+
+    schema = None  # not an endpoint: kept out of the OpenAPI schema
+    http_method_names = APIView.http_method_names
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # signed out: 401 as everywhere
+        raise NotFound
+
+
 # --- kommuner and indicators -----------------------------------------------------------
 
 
@@ -157,6 +172,8 @@ class MunicipalityDetailView(ApiView):
 class IndicatorListView(ApiView):
     """The indicator catalogue: id, title, unit, description and which years each has."""
 
+    pagination_class = None  # a short, fixed list
+
     @extend_schema(responses=responses(s.IndicatorSerializer(many=True)))
     def get(self, request):
         rows = [
@@ -181,6 +198,7 @@ class IndicatorValuesView(ApiView):
     """
 
     csv_headers = ("kommunkod", "indikator", "ar", "varde")
+    pagination_class = None  # an export: every row at once, as BI tools expect
 
     def rows(self, request):
         f = cleaned(request, s.IndicatorValueFilterSerializer)

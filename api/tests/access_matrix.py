@@ -31,6 +31,8 @@ MATRIX = dict.fromkeys(
     ),
     API,
 )
+# Any other path under /api/ (the sample is "/api/."): 404 in JSON once signed in.
+MATRIX["api:not-found"] = entry(answers(404, anonymous=401), answers(404, anonymous=401))
 
 SAMPLE_OBJECTS = {
     "api:hub-detail": "hubs.Hub",

@@ -112,3 +112,11 @@ def test_login_not_required_is_only_on_api_views_that_check_themselves():
     view = views.as_view(views.HubListView)
     assert view.login_required is False
     assert "IsAuthenticated" in [p.__name__ for p in view.cls().permission_classes]
+
+
+def test_an_unknown_api_path_answers_404_in_json(viewer, api_client_for):
+    client = api_client_for(viewer)
+    for path in ("/api/nothing-here/", "/api/hubs/not-a-number/", "/api/hubs/1/extra/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json", path
