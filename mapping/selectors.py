@@ -71,6 +71,23 @@ def commuters_by_home_municipality(survey_round=None) -> list[dict]:
     return rows
 
 
+def commuters_from_pairs(pairs, names: dict[str, str]) -> list[dict]:
+    """:func:`commuters_by_home_municipality` folded from :func:`flow_pairs`, with no query.
+
+    Every answer has a home and a workplace kommun, so the pairs hold every commuter.
+    """
+    counts: dict[str, int] = {}
+    for home, work, n in pairs:
+        if home != work:
+            counts[home] = counts.get(home, 0) + n
+    total = sum(counts.values())
+    rows = [
+        {"home_municipality": code, "name": names[code], "n": n, "share": analysis.share(n, total)}
+        for code, n in counts.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["n"], r["name"]))
+
+
 def positive_to_flexible_work(survey_round) -> tuple[int, int]:
     """(answered yes or maybe, answered the question at all)."""
     counts = survey_round.responses.exclude(hub_interest="").aggregate(
@@ -131,39 +148,41 @@ def hub_potential(survey_round, hub_days) -> list[dict]:
         Value(hub_days, output_field=DecimalField(max_digits=3, decimal_places=1)),
         F("commute_days_per_week"),
     )
-    base = survey_round.responses.filter(COMMUTER & POSITIVE)
-    users = {
-        r["home_municipality"]: r
-        for r in base.values("home_municipality", name=F("home_municipality__name")).annotate(
-            n=Count("id")
-        )
-    }
-    sums = (
-        base.filter(
-            distance_km__isnull=False,
-            travel_minutes__isnull=False,
-            commute_days_per_week__isnull=False,
-        )
-        .exclude(mode="")
-        .values("home_municipality", "mode")
+    travelled = Q(
+        distance_km__isnull=False, travel_minutes__isnull=False, commute_days_per_week__isnull=False
+    ) & ~Q(mode="")
+    # One query by home kommun and mode: users are summed over the modes, the travel
+    # sums count only answers with distance, time, days and a mode.
+    rows = (
+        survey_round.responses.filter(COMMUTER & POSITIVE)
+        .values("home_municipality", "mode", name=F("home_municipality__name"))
         .annotate(
+            n=Count("id"),
             km_days=Sum(
                 ExpressionWrapper(
                     F("distance_km") * days,
                     output_field=DecimalField(max_digits=12, decimal_places=2),
-                )
+                ),
+                filter=travelled,
             ),
             minute_days=Sum(
                 ExpressionWrapper(
                     F("travel_minutes") * days,
                     output_field=DecimalField(max_digits=12, decimal_places=2),
-                )
+                ),
+                filter=travelled,
             ),
         )
+        .order_by()
     )
+    users: dict[str, dict] = {}
     by_home: dict[str, list] = {}
-    for row in sums:
-        by_home.setdefault(row["home_municipality"], []).append(row)
+    for row in rows:
+        code = row["home_municipality"]
+        user_row = users.setdefault(code, {"name": row["name"], "n": 0})
+        user_row["n"] += row["n"]
+        if row["km_days"] is not None:
+            by_home.setdefault(code, []).append(row)
     out = []
     for code, user_row in sorted(users.items(), key=lambda kv: kv[1]["name"]):
         saved = analysis.hub_savings(by_home.get(code, []))
@@ -205,6 +224,40 @@ def daily_rest(survey_round, by: str) -> list[dict]:
         )
         .order_by("group")
     )
+
+
+def daily_rest_breakdowns(survey_round) -> dict[str, list[dict]]:
+    """:func:`daily_rest` by home kommun and by employer kind, and
+    :func:`daily_rest_by_municipality_and_employer`, from one query grouped by both."""
+    rows = list(
+        survey_round.responses.filter(
+            work_hours_per_day__isnull=False, travel_minutes__isnull=False
+        )
+        .alias(load=_rest_load())
+        .values("home_municipality", "employer_kind", name=F("home_municipality__name"))
+        .annotate(
+            n=Count("id"), short=Count("id", filter=Q(load__gt=analysis.SHORT_REST_LOAD_MINUTES))
+        )
+        .order_by()
+    )
+
+    def fold(key: str) -> list[dict]:
+        groups: dict[str, dict] = {}
+        for r in rows:
+            g = groups.setdefault(r[key], {"group": r[key], "n": 0, "short": 0})
+            g["n"] += r["n"]
+            g["short"] += r["short"]
+        return [groups[k] for k in sorted(groups)]
+
+    table: dict[str, dict] = {}
+    for r in rows:
+        entry = table.setdefault(r["home_municipality"], {"name": r["name"]})
+        entry[r["employer_kind"]] = {"n": r["n"], "short": r["short"]}
+    return {
+        "home_municipality__name": fold("name"),
+        "employer_kind": fold("employer_kind"),
+        "side_by_side": sorted(table.values(), key=lambda e: e["name"]),
+    }
 
 
 def daily_rest_by_municipality_and_employer(survey_round) -> list[dict]:

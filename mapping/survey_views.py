@@ -152,12 +152,16 @@ class RoundDetailView(DetailView):
     def show(self, value, n):
         return visible(value, n, self.request.user)
 
-    def tables(self) -> dict:
-        """Every table on the page: (title, headers, rows); rows already privacy-filtered."""
+    def tables(self, only: str | None = None) -> dict:
+        """Every table on the page (or ``only`` that one, for an export): (title, headers,
+        rows); rows already privacy-filtered."""
         r = self.object
         names = selectors.municipality_names()
         show = self.show
         t: dict = {}
+
+        def wanted(*keys: str) -> bool:
+            return only is None or only in keys
 
         pairs = selectors.flow_pairs(r)
         matrix = analysis.flow_matrix(pairs)
@@ -186,18 +190,33 @@ class RoundDetailView(DetailView):
                 ]
             ],
         )
-        commuters = selectors.commuters_by_home_municipality(r)
+        # The flows hold every answer, commuters included: no query of their own.
+        commuters = selectors.commuters_from_pairs(pairs, names)
         t["commuters"] = (
             _("Pendlare per hemkommun"),
             [_("Hemkommun"), _("Pendlare"), _("Andel av pendlarna (%)")],
             [[c["name"], show(c["n"], c["n"]), show(c["share"], c["n"])] for c in commuters],
         )
-        dist = selectors.travel_time_distribution(r)
-        t["travel_time"] = (
-            _("Restid enkel väg"),
-            [_("Restid (minuter)"), _("Svar")],
-            [[f"{d['low']}–{d['high'] or ''}", show(d["n"], d["n"])] for d in dist],
-        )
+        self._extras = {"pairs": pairs, "names": names, "commuters": commuters}
+        if wanted("travel_time"):
+            dist = selectors.travel_time_distribution(r)
+            t["travel_time"] = (
+                _("Restid enkel väg"),
+                [_("Restid (minuter)"), _("Svar")],
+                [[f"{d['low']}–{d['high'] or ''}", show(d["n"], d["n"])] for d in dist],
+            )
+        if wanted("travel_year"):
+            self._travel_year(t)
+        if wanted("hub"):
+            self._hub(t)
+        if wanted("rest_municipality", "rest_organisation", "rest_employer", "rest_side_by_side"):
+            self._rest(t)
+        if only is not None and only not in t:
+            raise Http404
+        return t
+
+    def _travel_year(self, t: dict) -> None:
+        r, show = self.object, self.show
         travel = selectors.travel_by_mode(r)
         yearly = analysis.yearly_by_mode(travel)
         counts = {row["mode"]: row["n"] for row in travel}
@@ -217,6 +236,9 @@ class RoundDetailView(DetailView):
                 if mode != "total"
             ],
         )
+
+    def _hub(self, t: dict) -> None:
+        r, show = self.object, self.show
         potential = selectors.hub_potential(r, self.hub_days)
         t["hub"] = (
             _("Möjliga hubbanvändare och besparing per år"),
@@ -238,13 +260,18 @@ class RoundDetailView(DetailView):
                 for p in potential
             ],
         )
+
+    def _rest(self, t: dict) -> None:
+        r, show = self.object, self.show
         employer = dict(SurveyResponse.Employer.choices)
+        # By kommun, by employer kind and side by side come from one query.
+        breakdowns = selectors.daily_rest_breakdowns(r)
         for key, by, label in (
             ("rest_municipality", "home_municipality__name", _("Hemkommun")),
             ("rest_organisation", "organisation", _("Organisation")),
             ("rest_employer", "employer_kind", _("Arbetsgivare")),
         ):
-            rows = selectors.daily_rest(r, by)
+            rows = breakdowns[by] if by in breakdowns else selectors.daily_rest(r, by)
             t[key] = (
                 _("Dygnsvila under 11 timmar per %(group)s") % {"group": label.lower()},
                 [label, _("Svar"), _("Under 11 h"), _("Andel (%)")],
@@ -260,7 +287,7 @@ class RoundDetailView(DetailView):
                     for row in rows
                 ],
             )
-        side = selectors.daily_rest_by_municipality_and_employer(r)
+        side = breakdowns["side_by_side"]
 
         def cell(entry, kind):
             data = entry.get(kind)
@@ -273,24 +300,12 @@ class RoundDetailView(DetailView):
             [_("Hemkommun"), _("Regionanställda (%)"), _("Kommunanställda (%)")],
             [[e["name"], cell(e, "region"), cell(e, "municipality")] for e in side],
         )
-        self._extras = {
-            "pairs": pairs,
-            "names": names,
-            "commuters": commuters,
-            "dist": dist,
-            "yearly": yearly,
-            "matrix": matrix,
-        }
-        return t
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         table = request.GET.get("table")
         if table:
-            tables = self.tables()
-            if table not in tables:
-                raise Http404
-            _title, headers, rows = tables[table]
+            _title, headers, rows = self.tables(only=table)[table]
             return _export(request, f"{self.object.name}-{table}", headers, rows)
         return self.render_to_response(self.get_context_data(object=self.object))
 
@@ -299,7 +314,8 @@ class RoundDetailView(DetailView):
         tables = self.tables()
         extras = self._extras
         context["tables"] = [(key, *value) for key, value in tables.items()]
-        context["n_responses"] = self.object.responses.count()
+        # Every answer has a home and a workplace, so the flows count them all.
+        context["n_responses"] = sum(n for _home, _work, n in extras["pairs"])
         positive, answered = selectors.positive_to_flexible_work(self.object)
         context["positive_share"] = self.show(analysis.share(positive, answered), answered)
         context["hub_days"] = self.hub_days
@@ -421,7 +437,14 @@ class ImportMapView(PlannerRequiredMixin, View):
             return self.render_page(form)
         self.state["mapping"] = form.mapping()
         request.session[SESSION_KEY] = self.state
-        report = imports.validate_file(self.state["path"], self.state["mapping"])
+        try:
+            report = imports.validate_file(self.state["path"], self.state["mapping"])
+        except TableError as exc:
+            # The preview read only the first rows; a row further down may break the file.
+            self.state.pop("validated", None)
+            request.session[SESSION_KEY] = self.state
+            form.add_error(None, str(exc))
+            return self.render_page(form)
         self.state["validated"] = {"total": report.total_rows, "errors": report.error_count}
         request.session[SESSION_KEY] = self.state
         return self.render_page(form, report=report, confirm=ConfirmForm())
