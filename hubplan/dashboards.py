@@ -38,16 +38,19 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    FloatField,
+    IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Least, NullIf
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplan import selectors as plan_selectors
+from actionplan.models import Activity
 from hubplan import suitability
 from hubplan.privacy import visible
 from hubs import selectors as hub_selectors
@@ -98,9 +101,15 @@ def _organisation_names(organisation: Organisation) -> list[str]:
     return [organisation.name, *organisation.children.values_list("name", flat=True)]
 
 
-def employees_by_kommun(filters: Filters) -> dict[str, dict]:
-    """Home kommun → employees and employees with an active agreement on the reference date."""
+def employees_by_kommun(filters: Filters, codes: list[str] | None = None) -> dict[str, dict]:
+    """Home kommun → employees and employees with an active agreement on the reference date.
+
+    ``codes`` limits the count to those kommuner (the region's), so a national
+    register is not aggregated for kommuner the page never shows.
+    """
     qs = Employee.objects.all()
+    if codes is not None:
+        qs = qs.filter(home_municipality__in=codes)
     if org := filters.organisation:
         qs = qs.filter(Q(administration=org) | Q(administration__parent=org))
     on = filters.reference_date
@@ -117,19 +126,6 @@ def employees_by_kommun(filters: Filters) -> dict[str, dict]:
     return {r["home_municipality"]: r for r in rows}
 
 
-def hubs_by_kommun() -> dict[str, dict]:
-    """Kommun → open and planned hubs and their desks (hubs.selectors, one query)."""
-    return {
-        m.code: {
-            "hubs_open": m.hubs_open,
-            "hubs_planned": m.hubs_planned,
-            "desks_open": m.desks_open,
-            "desks_planned": m.desks_planned,
-        }
-        for m in hub_selectors.hubs_by_municipality()
-    }
-
-
 def occupancy_months(filters: Filters) -> tuple[date, date]:
     """First and last month counted for occupancy: the chosen year, or the last 12 months."""
     if filters.year is not None:
@@ -139,22 +135,62 @@ def occupancy_months(filters: Filters) -> tuple[date, date]:
     return first.replace(day=1), last
 
 
-def occupancy_by_kommun(filters: Filters) -> dict[str, dict]:
-    """Kommun → desk-days used, capacity and pooled occupancy over the counted months."""
-    first, last = occupancy_months(filters)
-    rows = (
-        HubMonthlyUse.objects.filter(month__gte=first, month__lte=last)
-        .values(code=F("hub__municipality"))
-        .annotate(desk_days=Sum("desk_days_used"), capacity=Sum(F("desks") * F("open_days")))
-        .annotate(
-            occupancy=ExpressionWrapper(
-                Cast(F("desk_days"), FloatField()) / NullIf(F("capacity"), 0),
-                output_field=FloatField(),
-            )
-        )
-        .order_by()
+class _Aggregated(Subquery):
+    """``function`` over the ``v`` column of a correlated subquery, 0 when it has no rows.
+
+    One scalar per outer row: several of them annotate one query without the row
+    multiplication that joining hubs, hub months and activities together would cause.
+    """
+
+    template = "(SELECT COALESCE(%(function)s(_agg.v), 0) FROM (%(subquery)s) _agg)"
+
+
+def _count(queryset) -> _Aggregated:
+    return _Aggregated(
+        queryset.order_by().values(v=F("pk")).distinct(),
+        function="COUNT",
+        output_field=IntegerField(),
     )
-    return {r["code"]: r for r in rows}
+
+
+def _sum(queryset, expression) -> _Aggregated:
+    return _Aggregated(
+        queryset.order_by().values(v=expression), function="SUM", output_field=IntegerField()
+    )
+
+
+def region_with_figures(filters: Filters) -> list[Municipality]:
+    """The region's kommuner by name, each with its hubs, occupancy and plan activities.
+
+    One query: per kommun, open and planned hubs and their desks (as now), desk-days
+    used and capacity over the counted months, and the plan activities concerning it
+    (running in the chosen year, of the chosen organisation) with those overdue on the
+    reference date.
+    """
+    first, last = occupancy_months(filters)
+    hubs = Hub.objects.filter(municipality=OuterRef("code"))
+    open_, planned = hubs.filter(status=Hub.Status.OPEN), hubs.filter(status=Hub.Status.PLANNED)
+    use = HubMonthlyUse.objects.filter(
+        hub__municipality=OuterRef("code"), month__gte=first, month__lte=last
+    )
+    activities = Activity.objects.filter(municipalities=OuterRef("code")).filter(
+        _activity_filter(filters, "")
+    )
+    overdue = activities.filter(end_date__lt=filters.reference_date).exclude(
+        status__in=plan_selectors.CLOSED
+    )
+    return list(
+        region_municipalities().annotate(
+            hubs_open=_count(open_),
+            hubs_planned=_count(planned),
+            desks_open=_sum(open_, F("desks")),
+            desks_planned=_sum(planned, F("desks")),
+            desk_days=_sum(use, F("desk_days_used")),
+            capacity=_sum(use, F("desks") * F("open_days")),
+            activities=_count(activities),
+            overdue=_count(overdue),
+        )
+    )
 
 
 def survey_responses(filters: Filters):
@@ -168,50 +204,61 @@ def survey_responses(filters: Filters):
     return survey_round, qs
 
 
-def survey_by_kommun(filters: Filters) -> tuple[SurveyRound | None, dict[str, dict]]:
-    """Home kommun → commuters, potential hub users and what N hub days a week save a year."""
+def survey_by_kommun(
+    filters: Filters, codes: list[str] | None = None
+) -> tuple[SurveyRound | None, dict[str, dict]]:
+    """Home kommun → commuters, potential hub users and what N hub days a week save a year.
+
+    One query grouped by home kommun and mode: the counts are summed over the modes
+    here, the travel sums (only answers with distance, time, days and mode) go to
+    :func:`mapping.analysis.hub_savings` per kommun.
+    """
     survey_round, qs = survey_responses(filters)
     if survey_round is None:
         return None, {}
-    counts = (
-        qs.values("home_municipality")
-        .annotate(
-            commuters=Count("pk", filter=survey_selectors.COMMUTER),
-            potential=Count("pk", filter=survey_selectors.COMMUTER & survey_selectors.POSITIVE),
-        )
-        .order_by()
-    )
+    if codes is not None:
+        qs = qs.filter(home_municipality__in=codes)
     days = Least(
         Value(filters.hub_days, output_field=DecimalField(max_digits=3, decimal_places=1)),
         F("commute_days_per_week"),
     )
-    sums = (
-        qs.filter(survey_selectors.COMMUTER & survey_selectors.POSITIVE)
-        .filter(
-            distance_km__isnull=False,
-            travel_minutes__isnull=False,
-            commute_days_per_week__isnull=False,
-        )
-        .exclude(mode="")
-        .values("home_municipality", "mode")
+    potential = survey_selectors.COMMUTER & survey_selectors.POSITIVE
+    travelled = (
+        potential
+        & Q(distance_km__isnull=False, travel_minutes__isnull=False)
+        & Q(commute_days_per_week__isnull=False)
+        & ~Q(mode="")
+    )
+    rows = (
+        qs.values("home_municipality", "mode")
         .annotate(
-            km_days=Sum(ExpressionWrapper(F("distance_km") * days, output_field=_DAYS_FIELD)),
+            commuters=Count("pk", filter=survey_selectors.COMMUTER),
+            potential=Count("pk", filter=potential),
+            km_days=Sum(
+                ExpressionWrapper(F("distance_km") * days, output_field=_DAYS_FIELD),
+                filter=travelled,
+            ),
             minute_days=Sum(
-                ExpressionWrapper(F("travel_minutes") * days, output_field=_DAYS_FIELD)
+                ExpressionWrapper(F("travel_minutes") * days, output_field=_DAYS_FIELD),
+                filter=travelled,
             ),
         )
         .order_by()
     )
+    counts: dict[str, dict] = {}
     by_home: dict[str, list] = {}
-    for row in sums:
-        by_home.setdefault(row["home_municipality"], []).append(row)
-    out = {}
-    for row in counts:
+    for row in rows:
         code = row["home_municipality"]
+        c = counts.setdefault(code, {"commuters": 0, "potential": 0})
+        c["commuters"] += row["commuters"]
+        c["potential"] += row["potential"]
+        if row["km_days"] is not None:
+            by_home.setdefault(code, []).append(row)
+    out = {}
+    for code, c in counts.items():
         saved = analysis.hub_savings(by_home.get(code, []))
         out[code] = {
-            "commuters": row["commuters"],
-            "potential": row["potential"],
+            **c,
             "hours_saved": saved.hours,
             "km_saved": saved.km,
             "co2_saved_kg": saved.co2_kg,
@@ -230,26 +277,6 @@ def _activity_filter(filters: Filters, prefix: str) -> Q:
             **{f"{prefix}partners": org}
         )
     return condition
-
-
-def activities_by_kommun(filters: Filters) -> dict[str, dict]:
-    """Kommun → plan activities concerning it and how many are overdue on the reference date."""
-    base = _activity_filter(filters, "plan_activities__")
-    overdue = (
-        base
-        & Q(plan_activities__end_date__lt=filters.reference_date)
-        & ~Q(plan_activities__status__in=plan_selectors.CLOSED)
-    )
-    rows = (
-        Municipality.objects.in_region()
-        .values("code")
-        .annotate(
-            activities=Count("plan_activities", filter=base, distinct=True),
-            overdue=Count("plan_activities", filter=overdue, distinct=True),
-        )
-        .order_by()
-    )
-    return {r["code"]: r for r in rows}
 
 
 def premises_by_kommun() -> dict[str, dict]:
@@ -338,21 +365,16 @@ def _per_1000(n: int, population: int | None) -> float | None:
 
 def comparison(filters: Filters, user) -> Comparison:
     """Every kommun of the region with every figure, small cells hidden from non-HR users."""
-    municipalities = list(region_municipalities())
-    employees = employees_by_kommun(filters)
-    hubs = hubs_by_kommun()
-    occupancy = occupancy_by_kommun(filters)
-    survey_round, survey = survey_by_kommun(filters)
-    activities = activities_by_kommun(filters)
+    municipalities = region_with_figures(filters)
+    codes = [m.code for m in municipalities]
+    employees = employees_by_kommun(filters, codes)
+    survey_round, survey = survey_by_kommun(filters, codes)
     raw_rows, rows = [], []
     for m in municipalities:
         e = employees.get(m.code, {})
-        h = hubs.get(m.code, {})
-        o = occupancy.get(m.code, {})
         s = survey.get(m.code, {})
-        a = activities.get(m.code, {})
         with_agreement = e.get("with_agreement", 0)
-        occ = o.get("occupancy")
+        occ = m.desk_days / m.capacity if m.capacity else None
         raw = {
             "code": m.code,
             "name": m.name,
@@ -361,18 +383,18 @@ def comparison(filters: Filters, user) -> Comparison:
             "employees": e.get("employees", 0),
             "with_agreement": with_agreement,
             "agreements_per_1000": _per_1000(with_agreement, m.population),
-            "hubs_open": h.get("hubs_open", 0),
-            "desks_open": h.get("desks_open", 0),
-            "hubs_planned": h.get("hubs_planned", 0),
-            "desks_planned": h.get("desks_planned", 0),
+            "hubs_open": m.hubs_open,
+            "desks_open": m.desks_open,
+            "hubs_planned": m.hubs_planned,
+            "desks_planned": m.desks_planned,
             "occupancy": None if occ is None else round(100 * occ, 1),
             "commuters": s.get("commuters", 0) if survey_round else None,
             "potential": s.get("potential", 0) if survey_round else None,
             "hours_saved": _round(s.get("hours_saved", 0)) if survey_round else None,
             "km_saved": _round(s.get("km_saved", 0)) if survey_round else None,
             "co2_saved_kg": _round(s.get("co2_saved_kg", 0)) if survey_round else None,
-            "activities": a.get("activities", 0),
-            "overdue": a.get("overdue", 0),
+            "activities": m.activities,
+            "overdue": m.overdue,
         }
         raw_rows.append(raw)
         shown = dict(raw)

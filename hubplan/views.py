@@ -7,8 +7,10 @@ views only pick the filters from the request and hand the results to templates.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
@@ -26,8 +28,8 @@ from hubplan.models import SuitabilityScenario
 from hubplan.privacy import visible
 from hubs import selectors as hub_selectors
 from mapping import charts as map_charts
-from mapping import selectors as survey_selectors
-from mapping.models import Municipality
+from mapping.models import Municipality, MunicipalityMigration
+from remoteagreements.models import Employee
 
 SCENARIO_SAVED = _("Scenariot %(name)s är sparat.")
 SCENARIO_DELETED = _("Scenariot %(name)s är borttaget.")
@@ -137,8 +139,35 @@ class MunicipalityDetailView(DetailView):
     context_object_name = "municipality"
 
     def get_object(self, queryset=None):
+        # The count of employees working here rides along, rather than costing a query.
+        working_here = Employee.objects.filter(workplace_municipality=OuterRef("code"))
+        # So does its migration over the last five years, newest first.
+        migration = ArraySubquery(
+            MunicipalityMigration.objects.filter(municipality=OuterRef("code"))
+            .order_by("-year")
+            .values(
+                row=JSONObject(
+                    year="year",
+                    in_migration="in_migration",
+                    out_migration="out_migration",
+                    net=F("in_migration") - F("out_migration"),
+                )
+            )[:5]
+        )
         return get_object_or_404(
-            Municipality.objects.select_related("county"), code=self.kwargs["code"]
+            Municipality.objects.select_related("county").annotate(
+                migration_rows=migration,
+                n_working_here=Coalesce(
+                    Subquery(
+                        working_here.order_by()
+                        .values("workplace_municipality")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                ),
+            ),
+            code=self.kwargs["code"],
         )
 
     def get_context_data(self, **kwargs):
@@ -158,17 +187,21 @@ class MunicipalityDetailView(DetailView):
         context["premises"] = hub_selectors.premises_list({"municipality": m}).order_by(
             "status", "name"
         )
-        context["activities"] = plan_selectors.activities(municipality=m, sort="end")
+        # The page lists no activity's kommuner, so their prefetch is dropped.
+        context["activities"] = plan_selectors.activities(
+            municipality=m, sort="end"
+        ).prefetch_related(None)
         context["relocations"] = m.relocation_assessments.select_related("organisation")
-        context["migration"] = survey_selectors.migration_series(m.code)[-5:]
+        context["migration"] = m.migration_rows[::-1]
         if m.boundary:
-            neighbours = Municipality.objects.in_region().exclude(code=m.code)
+            # The comparison has already read the region's kommuner, boundaries included.
+            neighbours = [r["municipality"] for r in comparison.rows if r["code"] != m.code]
             context["map"] = map_charts.outline(
                 m,
                 neighbours=neighbours,
                 points=[(h.latitude, h.longitude, h.name) for h in hubs],
             )
-        context["employees_working_here"] = visible(n := m.workplace_employees.count(), n, user)
+        context["employees_working_here"] = visible(m.n_working_here, m.n_working_here, user)
         return context
 
 
