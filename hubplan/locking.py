@@ -17,7 +17,9 @@ Two pieces keep the promise:
      that) still counts, because the raise has already happened in the database;
    - the counter never goes backwards even if the instance in memory is old, since the
      database adds one to what it holds, and the ``UPDATE`` keeps the row locked until
-     the transaction ends, so two saves cannot both take the same number;
+     the transaction ends, so two saves cannot both take the same number. That needs the
+     save to run in a transaction, as every service, the admin and the commands do; a bare
+     ``save()`` in autocommit commits the raise and the write separately;
    - history keeps working: ``queryset.update()`` would write no history row.
 
    ``queryset.update()`` and ``bulk_update()`` bypass it, as they bypass every signal; the
@@ -34,7 +36,9 @@ Two pieces keep the promise:
    simultaneous saves with the same value exactly one wins.
 
 A form posted without ``lock_version`` (a script, an older test) is saved unchecked; the
-app's own pages always send it.
+app's own pages always send it. The Django admin's change form (a superuser fallback) does
+not carry it: an admin save counts, so app forms opened before it are refused, but an
+admin form opened before an app save is not.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ the first saves, the second's save is refused on the form with their input kept.
 import datetime as dt
 
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from hubplan.access import PLANNER
@@ -124,3 +126,33 @@ def test_an_edit_form_without_a_later_save_in_between_saves_at_once(client_for, 
     assert response.status_code == 302
     hub.refresh_from_db()
     assert (hub.name, hub.lock_version) == ("Bara jag", 2)
+
+
+def _refusal_queries(client, hub, users, users_now) -> int:
+    data = hub_post_data(municipality="2380", name=f"Senare {hub.pk}", users=[o.pk for o in users])
+    data["lock_version"] = "1"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/hubs/{hub.pk}/edit/", data)
+    assert response.status_code == 200
+    assert f"Nu sparat: {users_now[0]}" in response.content.decode()
+    return len(queries)
+
+
+def test_the_refusal_page_costs_the_same_queries_however_many_organisations_use_the_hub(
+    client_for, planner, region
+):
+    organisations = list(Organisation.objects.order_by("pk")[:12])
+    client = client_for(planner)
+    counts = []
+    for n in (1, 10):
+        hub = HubFactory()
+        users = [o.pk for o in organisations[:n]]
+        # The first save links n organisations; the refusal then lists them as saved.
+        assert _edit(client, hub, "1", name=f"Först {n}", users=users).status_code == 302
+        assert hub.users.count() == n
+        counts.append(
+            _refusal_queries(
+                client, hub, organisations[n : n + 2], list(hub.users.order_by("name"))
+            )
+        )
+    assert counts[0] == counts[1]
