@@ -265,34 +265,68 @@ def test_the_employee_history_has_no_personnummer(client_for, hr_user, reference
     assert MADE_UP not in repr(row)
 
 
-def test_a_survey_import_through_the_pages_is_in_its_history_with_the_user(
-    client_for, planner, reference_data, settings
-):
-    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
-    header = (
-        "Organisation;Enhet;Hemkommun;Postnummer;Arbetsplatskommun;Avstånd km;Restid min;"
-        "Färdmedel;Pendlingsdagar per vecka;Arbetstimmar per dag;Intresse hubb;"
-        "Hubbdagar per vecka;Kommentar"
-    )
-    row = "Krokoms kommun;Skola;2309;;2309;3;10;cykel_gång;5;8;nej;0;"
-    content = f"{header}\r\n{row}\r\n{row}\r\n".encode()
-    client = client_for(planner)
-    survey_round = SurveyRoundFactory()
+SURVEY_HEADER = (
+    "Organisation;Enhet;Hemkommun;Postnummer;Arbetsplatskommun;Avstånd km;Restid min;"
+    "Färdmedel;Pendlingsdagar per vecka;Arbetstimmar per dag;Intresse hubb;"
+    "Hubbdagar per vecka;Kommentar"
+)
+SURVEY_ROW = "Krokoms kommun;Skola;2309;;2309;3;10;cykel_gång;5;8;nej;0;"
+
+
+def _import_survey(client, rows) -> None:
+    """Upload, map the columns and import, as the import pages do."""
+    content = "\r\n".join([SURVEY_HEADER, *rows, ""]).encode()
     client.post(
         reverse("surveys:import-upload"),
-        {"survey_round": survey_round.pk, "file": SimpleUploadedFile("svar.csv", content)},
+        {
+            "survey_round": SurveyRoundFactory().pk,
+            "file": SimpleUploadedFile("svar.csv", content),
+        },
     )
     mapping = {c.field: "" for c in imports.COLUMNS}
-    mapping.update(imports.guess_mapping(header.split(";")))
+    mapping.update(imports.guess_mapping(SURVEY_HEADER.split(";")))
     client.post(reverse("surveys:import-map"), {**mapping, "validate": "1"})
     client.post(reverse("surveys:import-map"), {"import": "1"})
 
+
+def test_a_survey_import_is_in_its_history_once_started_and_once_done(
+    client_for, planner, reference_data, settings
+):
+    """Two rows, not one per chunk: progress is written as a plain UPDATE, outside the trail."""
+    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
+    _import_survey(client_for(planner), [SURVEY_ROW] * 40)
     job = SurveyImport.objects.get()
     assert job.status == SurveyImport.Status.DONE
-    trail = _trail(SurveyImport, job.pk)
-    assert trail[0] == ("+", planner.username), trail
-    assert trail[-1] == ("~", planner.username), trail
+    assert _trail(SurveyImport, job.pk) == [("+", planner.username), ("~", planner.username)]
     assert job.history.first().status == SurveyImport.Status.DONE
+    assert job.history.first().row_count == 40
+
+
+def test_a_failed_survey_import_keeps_its_failure_and_user_in_the_history(
+    planner, reference_data, settings, tmp_path
+):
+    """The pages refuse a bad file before any job starts; a job that fails all the same
+    (the file changed, the database refused) is marked failed by a save that the trail
+    keeps, with the importing user although no request is at hand (a background job)."""
+    from mapping import services
+
+    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
+    bad = SURVEY_ROW.replace("Krokoms kommun;Skola;2309", "Krokoms kommun;Skola;Atlantis")
+    path = tmp_path / "svar.csv"
+    path.write_bytes("\r\n".join([SURVEY_HEADER, SURVEY_ROW, bad, ""]).encode())
+    job = services.survey_import_start(
+        survey_round=SurveyRoundFactory(),
+        path=str(path),
+        file_name="svar.csv",
+        mapping=imports.guess_mapping(SURVEY_HEADER.split(";")),
+        valid_only=False,
+        user=planner,
+        total_rows=2,
+    )
+    assert job.status == SurveyImport.Status.FAILED
+    last = job.history.first()
+    assert (last.history_type, last.status, last.history_user) == ("~", "failed", planner)
+    assert "Atlantis" in last.message
 
 
 # --- browsing the trail in the admin -------------------------------------------------
