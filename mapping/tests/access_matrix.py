@@ -1,0 +1,31 @@
+"""Who may do what on the survey pages (/surveys/). Format: hubplan/tests/access_matrix_kit.py.
+
+Analyses are for every signed-in user; rounds and imports are edited by Planerare.
+"""
+
+from hubplan.tests.access_matrix_kit import PLANNERS, only, read, read_all_write
+
+MATRIX = {
+    "surveys:round-list": read(),
+    "surveys:round-detail": read(),
+    "surveys:round-create": only(PLANNERS),  # an empty POST shows the form with its errors
+    "surveys:round-update": only(PLANNERS),
+    "surveys:round-delete": only(PLANNERS, post=302),  # an empty POST confirms
+    "surveys:import-upload": only(PLANNERS),
+    # Step 2 without an uploaded file in the session sends the planner back to step 1.
+    "surveys:import-map": only(PLANNERS, get=302, post=302),
+    "surveys:import-template": read(),
+    "surveys:import-detail": read(),
+    "surveys:import-progress": read(),
+    # Everyone reads RAMS and the kommun context; uploading needs Planerare.
+    "surveys:rams": read_all_write(PLANNERS),
+    "surveys:context": read_all_write(PLANNERS),
+}
+
+SAMPLE_OBJECTS = {
+    "surveys:round-detail": "mapping.SurveyRound",
+    "surveys:round-update": "mapping.SurveyRound",
+    "surveys:round-delete": "mapping.SurveyRound",
+    "surveys:import-detail": "mapping.SurveyImport",
+    "surveys:import-progress": "mapping.SurveyImport",
+}
