@@ -48,8 +48,10 @@ from django.apps import apps
 from django.db import connections, transaction
 from django.db.models.signals import pre_save
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 FIELD = "lock_version"
@@ -210,14 +212,18 @@ class LockVersionFormMixin:
         object can no longer be edited at all (e.g. it has been signed since), if so.
         """
         model = type(self.instance)
-        current = model._default_manager.get(pk=self.instance.pk)
+        current = model._default_manager.filter(pk=self.instance.pk).first()
+        if current is None:  # deleted meanwhile: there is nothing left to save into
+            raise Http404
         message = STALE_MESSAGE if reason is None else STALE_CLOSED_MESSAGE
         errors = [message % {"object": current}]
         history = getattr(current, "history", None)
         last = history.select_related("history_user").first() if history is not None else None
         if last is not None and last.history_user is not None:
             who = last.history_user.get_full_name() or last.history_user.get_username()
-            errors.append(STALE_LAST_SAVED % {"when": localize(last.history_date), "who": who})
+            errors.append(
+                STALE_LAST_SAVED % {"when": localize(localtime(last.history_date)), "who": who}
+            )
         if reason is not None:
             errors.append(reason)
         for error in errors:

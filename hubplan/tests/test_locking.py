@@ -312,3 +312,25 @@ def test_only_the_three_edited_models_take_part():
 
     locked = sorted(m._meta.label for m in apps.get_models() if locking.is_locked_model(m))
     assert locked == ["actionplan.Activity", "hubs.Hub", "remoteagreements.DistanceAgreement"]
+
+
+@pytest.mark.django_db
+def test_what_is_now_saved_is_shown_escaped(client_for, reference_data):
+    """The saved values are other people's input; the refusal must not run them as HTML."""
+    hub = HubFactory()
+    first, second = (
+        client_for(_user("t-planner-a", PLANNER)),
+        client_for(_user("t-planner-b", PLANNER)),
+    )
+    data = hub_post_data(municipality="2380", notes="<script>alert(1)</script>")
+    data["lock_version"] = "1"
+    assert first.post(f"/hubs/{hub.pk}/edit/", data).status_code == 302
+
+    data = hub_post_data(municipality="2380", notes="Lugnt")
+    data["lock_version"] = "1"
+    response = second.post(f"/hubs/{hub.pk}/edit/", data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nu sparat: &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
