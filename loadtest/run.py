@@ -139,12 +139,15 @@ def read_stats(prefix: str) -> dict[str, dict[str, float]]:
         }
 
 
-def markdown_section(database: str, holds: str, stats: dict[str, dict[str, float]]) -> str:
+def markdown_section(
+    database: str, holds: str, stats: dict[str, dict[str, float]], load: float
+) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"## Database `{database}`",
         "",
-        f"Measured {now} on {os.cpu_count()} CPUs. Data: {holds}.",
+        f"Measured {now} on {os.cpu_count()} CPUs (load average {load:.1f} just before the "
+        f"run, from other work on the machine). Data: {holds}.",
         f"gunicorn {WORKERS} sync workers on 127.0.0.1; {USERS} locust users for {SECONDS} s, "
         f"{WAIT} s between requests, each with its own session of the demo viewer "
         "(logged in through the form before the clock starts).",
@@ -188,6 +191,7 @@ def write_doc(database: str, section: str) -> None:
 
 def main() -> int:
     env = server_env()
+    load = os.getloadavg()[0]
     database, holds = describe_database(env)
     manage(env, "collectstatic", "--no-input", "-v", "0")
     host = f"http://127.0.0.1:{PORT}"
@@ -241,7 +245,7 @@ def main() -> int:
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
-    section = markdown_section(database, holds, stats)
+    section = markdown_section(database, holds, stats, load)
     write_doc(database, section)
     print(section)
     print(f"Written to {DOC.relative_to(ROOT)}")
