@@ -353,6 +353,15 @@ class AgreementUpdateView(HRRequiredMixin, AgreementFormMixin, FormView):
         """Someone saved first: the form again with the input, the message and what is saved."""
         form.is_valid()  # refuse_stale compares the input with what is stored
         form.refuse_stale(reason=reason)
+        # The equipment rows are a formset beside the form: name the saved ones if they differ.
+        saved = list(self.agreement.equipment.order_by("pk"))
+        if formset.is_valid():
+            fields = services.EQUIPMENT_FIELDS
+            posted = sorted(tuple(str(r[k]) for k in fields) for r in equipment_from(formset))
+            stored = sorted(tuple(str(getattr(i, k)) for k in fields) for i in saved)
+            if posted != stored:
+                items = "; ".join(str(i) for i in saved) or _("ingen")
+                form.add_error(None, _("Utrustning som nu är sparad: %(items)s") % {"items": items})
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 

@@ -72,6 +72,7 @@ def test_the_second_of_two_hr_officers_editing_a_draft_is_refused_and_keeps_thei
     assert 'value="INV-99999"' in html
     # … next to what the first one saved.
     assert "Nu sparat: Lön och redovisning" in html
+    assert "Utrustning som nu är sparad: Bärbar dator (INV-77001)" in html
     # Nothing of the refused save was written, equipment included.
     agreement.refresh_from_db()
     assert agreement.tasks == "Lön och redovisning"
