@@ -70,7 +70,9 @@ def sniff_csv(head: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the sample's end is still UTF-8.
         encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
-    first_line = _decode_sample(head).splitlines()[0] if head.strip() else ""
+    # A file of nothing but a byte-order mark or line breaks has no first line.
+    lines = _decode_sample(head).splitlines()
+    first_line = lines[0] if lines else ""
     counts = {d: first_line.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get)
     if counts[delimiter] == 0:
@@ -119,6 +121,8 @@ def read_table(
         frames = reader if chunksize else [reader]
         for frame in frames:
             yield frame.replace({"": None})
+    except pd.errors.EmptyDataError:
+        raise TableError("Filen har inga rader.") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise TableError(f"CSV-filen kunde inte läsas: {exc}") from None
     finally:

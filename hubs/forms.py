@@ -17,6 +17,7 @@ from hubs.models import (
     PremisesCandidate,
 )
 from mapping.models import Municipality, Organisation, SurveyRound
+from mapping.survey_forms import check_upload
 
 NOT_POSITIVE = {"min_value": NEGATIVE_NUMBER}
 MONTH_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -228,6 +229,12 @@ class MonthlyUseImportForm(forms.Form):
         label=_("Fil (CSV eller XLSX)"),
         help_text=_("En rad per hubb och månad; se mallen för kolumnerna."),
     )
+
+    def clean_file(self):
+        # The same type and size limits as the survey import.
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
 
 
 class PremisesFilterForm(forms.Form):

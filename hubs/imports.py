@@ -126,7 +126,8 @@ def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
             month_text = (cells.get("manad") or "").strip()
             match = _MONTH.match(month_text)
             month = None
-            if match and 1 <= int(match.group(2)) <= 12:
+            # Year 0000 matches the pattern but is no date.
+            if match and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) >= 1:
                 month = dt.date(int(match.group(1)), int(match.group(2)), 1)
             else:
                 row_errors.append(
