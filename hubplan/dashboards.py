@@ -460,7 +460,8 @@ def headline(user, on: date | None = None) -> dict:
         desks_open=Sum("desks", filter=Q(status=Hub.Status.OPEN), default=0),
         desks_planned=Sum("desks", filter=Q(status=Hub.Status.PLANNED), default=0),
     )
-    months = list(hub_selectors.occupancy_by_region_month())[-12:]
+    first_month = occupancy_months(Filters(on=on))[0]
+    months = list(hub_selectors.occupancy_by_region_month(since=first_month))[-12:]
     survey_round = survey_selectors.latest_round()
     potential = (
         sum(survey_selectors.potential_hub_users_by_municipality(survey_round).values())

@@ -103,9 +103,14 @@ def hubs_by_municipality() -> QuerySet[Municipality]:
     )
 
 
-def occupancy_by_region_month(*, municipality=None) -> QuerySet:
-    """Region-wide (or one kommun's) occupancy and members per month, for dashboards."""
+def occupancy_by_region_month(*, municipality=None, since=None) -> QuerySet:
+    """Region-wide (or one kommun's) occupancy and members per month, for dashboards.
+
+    ``since`` (a first month) spares reading the years a dashboard does not show.
+    """
     qs = HubMonthlyUse.objects.all()
+    if since is not None:
+        qs = qs.filter(month__gte=since)
     if municipality is not None:
         qs = qs.filter(hub__municipality=municipality)
     return (
@@ -120,7 +125,9 @@ def occupancy_by_region_month(*, municipality=None) -> QuerySet:
                 + F("members_company")
                 + F("members_other")
             ),
-            hubs=Count("hub", distinct=True),
+            # A hub has one row a month (unique constraint), so no DISTINCT: it forced
+            # a sort of every row by month and hub.
+            hubs=Count("hub"),
         )
         .annotate(
             occupancy_share=ExpressionWrapper(
