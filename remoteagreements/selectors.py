@@ -82,7 +82,13 @@ def month_ends(today: date, months: int) -> list[date]:
 def active_by_month(today: date, months: int = 24) -> list[tuple[date, int]]:
     """People with an active agreement at each month's end, in one query."""
     ends = month_ends(today, months)
-    row = DistanceAgreement.objects.aggregate(
+    first, last = min(ends), max(ends)
+    # Only agreements signed and running at some point in the window can count: the
+    # rest are left out before the distinct counts sort what remains.
+    window = Q(status__in=[Status.ACTIVE, Status.ENDED], manager_signed_at__isnull=False) & Q(
+        start_date__lte=last, end_date__gte=first
+    )
+    row = DistanceAgreement.objects.filter(window).aggregate(
         **{
             f"m{i}": Count("employee", filter=active_q(end), distinct=True)
             for i, end in enumerate(ends)
