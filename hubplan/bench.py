@@ -151,8 +151,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def _is_read(sql: str) -> bool:
-    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+_DECLARE = re.compile(
+    r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.I | re.S
+)
+
+
+def _reads(queries: list[dict]) -> list[str]:
+    """The page's reads, runnable again: SELECTs, and the SELECT inside a server-side
+    cursor's DECLARE (``QuerySet.iterator()``); writes, savepoints and BEGIN are left out."""
+    out = []
+    for q in queries:
+        sql = _DECLARE.sub("", q["sql"], count=1)
+        if sql.lstrip().upper().startswith(("SELECT", "WITH", "(SELECT")):
+            out.append(sql)
+    return out
 
 
 class _HttpsClient(Client):
@@ -239,7 +251,7 @@ def measure_page(client, page: Page, requests: int) -> PageResult:
     with CaptureQueriesContext(connection) as captured:
         client.get(page.url)
     result.queries = len(captured)
-    reads = [q["sql"] for q in captured.captured_queries if _is_read(q["sql"])]
+    reads = _reads(captured.captured_queries)
     result.sql_statements = len(reads)
     sql_times = time_sql(reads, requests)
     result.sql_ms = 1000 * statistics.median(sql_times)
@@ -608,6 +620,8 @@ def run(
         "scale": scale,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
+        # Other work on the machine slows every figure; the load says how much there was.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "database": settings.DATABASES["default"]["NAME"],
         "postgres": _pg_version(),
@@ -646,21 +660,27 @@ def _verdict(met, reasons) -> str:
     return "met" if met else "**missed**: " + "; ".join(reasons)
 
 
-def markdown(report: dict) -> str:
-    """The run as a markdown section (one per scale in docs/benchmarks.md)."""
+def _measured(report: dict) -> str:
     data = report["data"]
-    lines = [
-        f"## {report['scale'].capitalize()} scale",
-        "",
+    return (
         f"Measured {report['date']} on {report['cpu_count']} CPUs ({report['machine']}), "
-        f"PostgreSQL {report['postgres']}, database `{report['database']}`.",
-        "",
-        "Data: " + ", ".join(f"{_n(n)} {k.replace('_', ' ')}" for k, n in data.items()) + ".",
-        "",
-    ]
+        f"PostgreSQL {report['postgres']}, database `{report['database']}`; load average "
+        f"at the start {' / '.join(str(x) for x in report['load_average'])} (1/5/15 min). "
+        "Data: " + ", ".join(f"{_n(n)} {k.replace('_', ' ')}" for k, n in data.items()) + "."
+    )
+
+
+PARTS = ("pages", "import", "first_visit")
+
+
+def markdown_parts(report: dict) -> dict[str, str]:
+    """The run as markdown, one subsection per part measured (pages, import, first visit)."""
+    parts = {}
     if "pages" in report:
-        lines += [
+        lines = [
             f"### Pages ({report['requests_per_page']} requests each, signed in as a superuser)",
+            "",
+            _measured(report),
             "",
             "| page | URL | median ms | p95 ms | queries | its SQL ms | page ÷ SQL | target |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -673,11 +693,13 @@ def markdown(report: dict) -> str:
                 f"| {p['label']} | {url} | {_ms(p['median_ms'])} | {_ms(p['p95_ms'])} | "
                 f"{queries} | {_ms(p['sql_ms'])} | {ratio} | {_verdict(p['met'], p['reasons'])} |"
             )
-        lines.append("")
+        parts["pages"] = "\n".join(lines) + "\n"
     if "import" in report:
         i = report["import"]
-        lines += [
+        lines = [
             "### Survey import",
+            "",
+            _measured(report),
             "",
             f"A generated {_n(i['rows'])}-row Swedish-Excel CSV ({i['file_mb']:.0f} MB, "
             f"{i['encoding']}, `;`, decimal commas) through `mapping.imports.import_file`, "
@@ -690,12 +712,14 @@ def markdown(report: dict) -> str:
             f"{_verdict(i['met'], i['reasons'])} |",
             f"| raw COPY | {_n(i['copy_rows_per_s'])} | {i['copy_s']:.1f} | – | – |",
             f"| import ÷ COPY | {100 * i['share_of_copy']:.1f} % | | | ≥ 50 % |",
-            "",
         ]
+        parts["import"] = "\n".join(lines) + "\n"
     if "first_visit" in report:
         v = report["first_visit"]
-        lines += [
+        lines = [
             "### First and repeat visit (home page, compressed cache-busted static files)",
+            "",
+            _measured(report),
             "",
             "| file | bytes sent | encoding | Cache-Control |",
             "| --- | ---: | --- | --- |",
@@ -710,9 +734,9 @@ def markdown(report: dict) -> str:
             f"| **first visit** | **{_n(v['first_visit_bytes'])}** | | "
             f"{_verdict(v['met'], v['reasons'])} |",
             f"| **repeat visit** | **{_n(v['repeat_visit_bytes'])}** | | only what is not cached |",
-            "",
         ]
-    return "\n".join(lines) + "\n"
+        parts["first_visit"] = "\n".join(lines) + "\n"
+    return parts
 
 
 HEADER = """# Benchmarks
@@ -729,15 +753,24 @@ the HTML.
 
 
 def write_markdown(path: Path, report: dict) -> None:
-    """Replace (or add) the report's scale section in ``path``, keeping everything else."""
-    start = f"<!-- bench:{report['scale']}:start -->"
-    end = f"<!-- bench:{report['scale']}:end -->"
-    block = f"{start}\n{markdown(report)}{end}\n"
+    """Replace (or add) the measured parts of the report's scale in ``path``.
+
+    Each part sits between its own markers, so a run of the pages alone keeps the
+    last import figures; text outside the markers is kept as written.
+    """
+    scale = report["scale"]
     text = path.read_text() if path.exists() else HEADER
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: block, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
+    for part, body in markdown_parts(report).items():
+        start, end = f"<!-- bench:{scale}:{part}:start -->", f"<!-- bench:{scale}:{part}:end -->"
+        block = f"{start}\n{body}{end}\n"
+        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
+        if pattern.search(text):
+            text = pattern.sub(lambda _m, block=block: block, text)
+            continue
+        ends = [m.end() for m in re.finditer(rf"<!-- bench:{scale}:\w+:end -->\n?", text)]
+        if ends:  # after the scale's other parts
+            text = text[: ends[-1]] + "\n" + block + text[ends[-1] :]
+        else:
+            text = text.rstrip("\n") + f"\n\n## {scale.capitalize()} scale\n\n" + block
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
