@@ -169,7 +169,11 @@ def _walk(patterns, pieces=(), namespace=None):
             if p.name:
                 key = f"{namespace}:{p.name}" if namespace else p.name
             else:
-                key = f"{namespace or ''}:~{view_name(p.callback)}"
+                key = (
+                    f"{namespace}:~{view_name(p.callback)}"
+                    if namespace
+                    else f"~{view_name(p.callback)}"
+                )
             yield Pattern(key, p.name, namespace, (*pieces, p), p.callback)
 
 
@@ -286,7 +290,7 @@ def refusal(expected, role: str) -> bool:
     """True if ``expected`` means "not allowed": nothing may be written."""
     if isinstance(expected, Redirect):
         return expected.to in ("admin:login", "admin:index")
-    return expected in (403, 405) or (role == "anonymous" and expected == 302)
+    return expected in (401, 403, 404, 405) or (role == "anonymous" and expected == 302)
 
 
 def describe(answer, role: str) -> str:

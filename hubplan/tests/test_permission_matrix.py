@@ -288,17 +288,21 @@ def test_the_coverage_check_fails_for_a_url_without_an_entry():
         kit.Pattern("hubs:added-without-entry", added.name, "hubs", (added,), _fake_view),
         kit.Pattern("hubs:~_fake_view", None, "hubs", (unnamed,), _fake_view),
     ]
-    assert kit.coverage(patterns, matrix) == ([], [])
+    missing, stale = kit.coverage(patterns, matrix)  # empty, unless a URL lacks an entry
     assert kit.coverage(patterns + fake, matrix) == (
-        ["hubs:added-without-entry", "hubs:~_fake_view"],
-        [],
+        sorted([*missing, "hubs:added-without-entry", "hubs:~_fake_view"]),
+        stale,
     )
     # A removed URL leaves a stale entry, which fails too.
-    assert kit.coverage(patterns, {**matrix, "hubs:gone": kit.read()}) == ([], ["hubs:gone"])
+    assert kit.coverage(patterns, {**matrix, "hubs:gone": kit.read()}) == (
+        missing,
+        sorted([*stale, "hubs:gone"]),
+    )
     # The admin's wildcard is the only one: "hubs:*" covers nothing and is a shape error.
-    assert kit.coverage(patterns + fake[:1], {**matrix, "hubs:*": kit.read()})[0] == [
+    assert (
         "hubs:added-without-entry"
-    ]
+        in kit.coverage(patterns + fake[:1], {**matrix, "hubs:*": kit.read()})[0]
+    )
     assert kit.shape_errors({"hubs:*": kit.read()})
     # An entry that forgets a role or a method is a shape error.
     partial = kit.read()
@@ -317,7 +321,29 @@ def test_every_admin_pattern_is_covered_by_the_admin_rule_or_its_own_entry():
     assert own >= {"admin:login", "admin:logout", "admin:~RedirectView", "admin:~catch_all_view"}
     # Without the rule every other admin page would be missing.
     without = {k: v for k, v in matrix.items() if k != kit.ADMIN_WILDCARD}
-    assert set(kit.coverage(kit.url_patterns(), without)[0]) == admin_keys - own
+    missing = kit.coverage(kit.url_patterns(), without)[0]
+    assert {k for k in missing if k.startswith("admin:")} == admin_keys - own
+
+
+def test_no_admin_page_lets_in_anyone_but_a_superuser():
+    matrix, _objects, _query = kit.load_matrix()
+    admin_keys = {p.key for p in kit.url_patterns() if p.key.startswith("admin:")}
+    for key in sorted(admin_keys - {"admin:login"}):  # the login page itself is open
+        e = kit.entry_for(key, matrix)
+        for method in kit.METHODS:
+            for role in kit.ROLES[:-1]:
+                assert kit.refusal(e[method][role], role), (key, method, role)
+
+
+def test_laesare_and_planerare_are_refused_every_agreement_and_employee_page():
+    """Issue 4: they see only the aggregate statistics (and the API's aggregates)."""
+    matrix, _objects, _query = kit.load_matrix()
+    register = [k for k in matrix if k.startswith("agreements:") and k != "agreements:stats"]
+    assert len(register) >= 15
+    for key in register:
+        for method in kit.METHODS:
+            for role in ("viewer", "planner"):
+                assert matrix[key][method][role] == 403, (key, method, role)
 
 
 def test_the_checks_see_a_wrong_answer_and_a_write(sample):
