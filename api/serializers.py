@@ -152,7 +152,7 @@ class HubSerializer(serializers.Serializer):
         return None if value is None else round(100 * value, 1)
 
 
-class HubFilterSerializer(FilterSerializer):
+class HubFilterSerializer(MunicipalityFilterSerializer):
     status = serializers.ChoiceField(choices=Hub.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=Hub.Kind.choices, required=False)
 
@@ -292,7 +292,7 @@ class PotentialUsersSerializer(serializers.Serializer):
     co2_saved_kg = from_people(help_text=_("Sparad CO₂ per år (kg)."))
 
 
-class PotentialFilterSerializer(FilterSerializer):
+class PotentialFilterSerializer(MunicipalityFilterSerializer):
     hub_days = serializers.IntegerField(
         required=False,
         min_value=1,
