@@ -36,6 +36,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -59,7 +60,7 @@ from mapping import analysis
 from mapping import selectors as survey_selectors
 from mapping.models import Municipality, Organisation, SurveyResponse, SurveyRound
 from remoteagreements import selectors as agreement_selectors
-from remoteagreements.models import Employee
+from remoteagreements.models import DistanceAgreement, Employee
 
 FIRST_YEAR = 2017  # the region's first plan for distance work
 HUB_DAYS_CHOICES = (1, 2, 3, 4, 5)
@@ -113,14 +114,15 @@ def employees_by_kommun(filters: Filters, codes: list[str] | None = None) -> dic
     if org := filters.organisation:
         qs = qs.filter(Q(administration=org) | Q(administration__parent=org))
     on = filters.reference_date
+    # EXISTS per employee (index on the agreement's employee) rather than a join with
+    # DISTINCT counts, which read the whole agreement register for a few kommuner.
+    active = DistanceAgreement.objects.filter(employee=OuterRef("pk")).filter(
+        agreement_selectors.active_q(on)
+    )
     rows = (
-        qs.values("home_municipality")
-        .annotate(
-            employees=Count("pk", distinct=True),
-            with_agreement=Count(
-                "pk", filter=agreement_selectors.active_q(on, "agreements__"), distinct=True
-            ),
-        )
+        qs.alias(active=Exists(active))
+        .values("home_municipality")
+        .annotate(employees=Count("pk"), with_agreement=Count("pk", filter=Q(active=True)))
         .order_by()
     )
     return {r["home_municipality"]: r for r in rows}
