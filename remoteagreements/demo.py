@@ -480,9 +480,7 @@ def seed_national(ctx) -> None:
             kommuner = geo[county]
             places = _national_workplaces(kommuner)
             central_codes = {p[1] for p in places[:3]}
-            chosen = at_least_once(
-                rng, places, list(itertools.accumulate(p[4] for p in places)), n
-            )
+            chosen = at_least_once(rng, places, list(itertools.accumulate(p[4] for p in places)), n)
             homes = rng.choices(
                 kommuner, cum_weights=list(itertools.accumulate(k.weight for k in kommuner)), k=n
             )
