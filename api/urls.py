@@ -34,5 +34,5 @@ urlpatterns = [
     ),
     path("plan/activities/", as_view(views.ActivityListView), name="activity-list"),
     # Last: every other path under /api/ answers 404 in JSON.
-    re_path(r"^.+$", as_view(views.NotFoundView), name="not-found"),
+    re_path(r"^[\s\S]+$", as_view(views.NotFoundView), name="not-found"),
 ]

@@ -222,7 +222,7 @@ class IndicatorValuesCSVView(IndicatorValuesView):
     """The indicator values as CSV (semicolon, UTF-8 with BOM, decimal comma) for
     Swedish Excel and Power BI: columns kommunkod, indikator, ar, varde."""
 
-    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+    renderer_classes = [CSVRenderer]
 
     def handle_exception(self, exc):
         # A 4xx is explained in JSON: CSVRenderer renders nothing itself.
@@ -232,7 +232,10 @@ class IndicatorValuesCSVView(IndicatorValuesView):
 
     @extend_schema(
         parameters=[s.IndicatorValueFilterSerializer],
-        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            **{(code, "application/json"): answer for code, answer in ERRORS.items()},
+        },
         summary=_("Indikatorvärden som CSV"),
     )
     def get(self, request):

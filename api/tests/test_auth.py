@@ -116,7 +116,12 @@ def test_login_not_required_is_only_on_api_views_that_check_themselves():
 
 def test_an_unknown_api_path_answers_404_in_json(viewer, api_client_for):
     client = api_client_for(viewer)
-    for path in ("/api/nothing-here/", "/api/hubs/not-a-number/", "/api/hubs/1/extra/"):
+    for path in (
+        "/api/nothing-here/",
+        "/api/hubs/not-a-number/",
+        "/api/hubs/1/extra/",
+        "/api/a%0Ab/",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/json", path
