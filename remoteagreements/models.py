@@ -347,7 +347,14 @@ class DistanceAgreement(models.Model):
         verbose_name = _("distansarbetsavtal")
         verbose_name_plural = _("distansarbetsavtal")
         ordering = ["-start_date", "-pk"]
-        indexes = [models.Index(fields=["status", "start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["status", "start_date", "end_date"]),
+            # The register's first page in its default order, and its "follow-up due" and
+            # "ending soon" panels, without sorting every agreement (issue 9, benchmarks).
+            models.Index(fields=["-start_date", "-id"], name="agreement_newest_first"),
+            models.Index(fields=["status", "next_follow_up_due"], name="agreement_follow_up_due"),
+            models.Index(fields=["status", "end_date"], name="agreement_status_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),

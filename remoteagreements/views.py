@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -178,7 +178,10 @@ class AgreementListView(RegisterAccessMixin, ExportMixin, ListView):
             filters=self.filters,
             statuses=Status.choices,
             places=DistanceAgreement.Place.choices,
-            administrations=Organisation.objects.filter(employees__isnull=False).distinct(),
+            # EXISTS, not a join with DISTINCT over every employee.
+            administrations=Organisation.objects.filter(
+                Exists(Employee.objects.filter(administration=OuterRef("pk")))
+            ),
             sorts=AGREEMENT_SORTS,
             query_string=urlencode({k: v for k, v in self.filters.items() if v}),
             overdue=list(selectors.overdue_follow_ups(user, today)[:25]),
@@ -646,10 +649,13 @@ class EmployeeListView(RegisterAccessMixin, ExportMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             filters=self.filters,
-            municipalities=Municipality.objects.filter(resident_employees__isnull=False)
-            .distinct()
-            .order_by("name"),
-            administrations=Organisation.objects.filter(employees__isnull=False).distinct(),
+            municipalities=Municipality.objects.filter(
+                Exists(Employee.objects.filter(home_municipality=OuterRef("pk")))
+            ).order_by("name"),
+            # EXISTS, not a join with DISTINCT over every employee.
+            administrations=Organisation.objects.filter(
+                Exists(Employee.objects.filter(administration=OuterRef("pk")))
+            ),
             query_string=urlencode({k: v for k, v in self.filters.items() if v}),
         )
         return context
