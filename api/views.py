@@ -359,7 +359,9 @@ class HubMonthlyUseView(ApiView):
 
 class AgreementStatsView(ApiView):
     """Distance work in figures, as the statistics page shows them: people with an
-    active agreement on a date, per home kommun, per place and per month."""
+    active agreement on a date (31 December of ``year``, else today), per home kommun,
+    per place and per the twelve months up to that date. ``municipality`` keeps one
+    home kommun's row; the totals stay the region's."""
 
     @extend_schema(
         parameters=[s.FilterSerializer],
