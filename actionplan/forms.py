@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -175,7 +175,8 @@ class BoardReportForm(BootstrapFieldsMixin, forms.Form):
         data = super().clean()
         as_of = data.get("as_of")
         if as_of and not data.get("previous"):
-            data["previous"] = as_of - timedelta(days=91)
+            # Three months before, but never before the calendar's first day (0001-01-01).
+            data["previous"] = max(as_of, date.min + timedelta(days=91)) - timedelta(days=91)
         if as_of and data.get("previous") and data["previous"] >= as_of:
             self.add_error("previous", PREVIOUS_AFTER_AS_OF)
         return data

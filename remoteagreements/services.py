@@ -83,7 +83,13 @@ EQUIPMENT_FIELDS = ("item", "inventory_number", "marking", "provided_by")
 
 
 def one_year_after(day: date) -> date:
-    """The same date a year later (28 February for 29 February)."""
+    """The same date a year later (28 February for 29 February).
+
+    A date in the calendar's last year (9999) has no such date: the calendar's last day
+    stands in, so a typo like 9999 never ends in a crash.
+    """
+    if day.year == date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:
