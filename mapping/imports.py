@@ -46,6 +46,7 @@ from mapping.models import (
 )
 
 CHUNK_ROWS = 20_000
+MAX_COUNT = 2_147_483_647  # PostgreSQL's integer
 BATCH_ROWS = 2_000
 # The page and the command list at most this many errors; the count is always complete.
 MAX_ERRORS_KEPT = 1_000
@@ -62,6 +63,7 @@ ERR_CHOICE = gettext_noop("Okänt värde; tillåtna: {allowed}.")
 ERR_POSTCODE = gettext_noop("Postnumret ska ha fem siffror.")
 ERR_TOO_LONG = gettext_noop("För långt (högst {n} tecken).")
 ERR_MISSING_COLUMN = gettext_noop("Kolumnen {column} saknas i filen.")
+ERR_NUL = gettext_noop("Innehåller ett otillåtet tecken (NUL).")
 MSG_ALREADY_IMPORTED = gettext_noop(
     "Filen är redan importerad till den här omgången; inget lades till."
 )
@@ -395,6 +397,9 @@ class RowValidator:
                 if column.required:
                     fail(f, raw, _(ERR_REQUIRED))
                 continue
+            if "\x00" in str(raw):  # PostgreSQL cannot store it; say so before importing
+                fail(f, raw, _(ERR_NUL))
+                continue
             if f in ("home_municipality", "workplace_municipality"):
                 code = self.municipality(raw)
                 if code is None:
@@ -561,9 +566,12 @@ def import_file(
 
 def _find(headers: list[str], *names: str) -> str | None:
     folded = {normalise_header(h): h for h in headers}
+    for name in names:  # an exact match first: "år" must not find "arbetsställekommun"
+        if name in folded:
+            return folded[name]
     for name in names:
         for key, header in folded.items():
-            if key == name or key.startswith(name):
+            if key.startswith(name):
                 return header
     return None
 
@@ -578,6 +586,9 @@ def _count(value, row, column, report) -> int | None:
         if str(value).strip() in ("..", "."):
             return None
         report.add(RowError(row, column, str(value), _(ERR_WHOLE_NUMBER)))
+        return None
+    if number > MAX_COUNT:  # more than the database's integer holds
+        report.add(RowError(row, column, str(value), _(ERR_RANGE).format(low=0, high=MAX_COUNT)))
         return None
     return int(number)
 
@@ -618,11 +629,23 @@ def import_rams(path: str | Path) -> Report:
                 bad = home_col if not home else work_col
                 report.add(RowError(number, bad, str(row[bad]), _(ERR_UNKNOWN_MUNICIPALITY)))
                 continue
-            pairs = (
-                [(int(h), row[h]) for h in year_cols]
-                if year_cols
-                else [(int(parse_decimal(row[year_col]) or 0), row[value_col])]
-            )
+            if year_cols:
+                pairs = [(int(h), row[h]) for h in year_cols]
+            else:
+                year = _count(row[year_col], number, year_col, report)
+                if year is not None and not 1968 <= year <= 2100:
+                    report.add(
+                        RowError(
+                            number,
+                            year_col,
+                            str(row[year_col]),
+                            _(ERR_RANGE).format(low=1968, high=2100),
+                        )
+                    )
+                    year = None
+                if year is None:
+                    continue
+                pairs = [(year, row[value_col])]
             for year, raw in pairs:
                 n = _count(raw, number, str(year), report)
                 if n is not None:
@@ -694,6 +717,9 @@ def import_context(path: str | Path) -> Report:
                         municipality_id=code, year=y, in_migration=i, out_migration=o
                     )
             if sector and needed and row.get(sector):
+                if "\x00" in row[sector]:
+                    report.add(RowError(number, sector, row[sector], _(ERR_NUL)))
+                    continue
                 n = _count(row[needed], number, needed, report)
                 if n is not None:
                     needs[(code, y, row[sector].strip())] = RecruitmentNeed(

@@ -110,7 +110,7 @@ def _job_failed(job: SurveyImport, message: str) -> None:
     """
     job.refresh_from_db()
     job.status = SurveyImport.Status.FAILED
-    job.message = message
+    job.message = message.replace("\x00", "")  # a header may hold NUL; PostgreSQL cannot
     job.finished = timezone.now()
     job.save(update_fields=["status", "message", "finished"])
 

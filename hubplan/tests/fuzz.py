@@ -176,6 +176,8 @@ def hostile_text():
     return st.one_of(
         st.sampled_from(HOSTILE_TEXT),
         st.text(max_size=60),
+        # short strings of the characters that break parsers, databases and spreadsheets
+        st.text(st.sampled_from("a1 ;,\"'\x00\t\r\n\u2028\ufeff=+-@."), max_size=12),
         numbers_text(),
         dates_text(),
     )

@@ -30,7 +30,7 @@ from hubplan.tests.fuzz import (
     rolled_back,
 )
 from mapping import imports, survey_views
-from mapping.models import SurveyImport, SurveyResponse
+from mapping.models import CommutingFlow, SurveyImport, SurveyResponse
 from mapping.tests.factories import SurveyRoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +295,78 @@ def test_a_broken_row_below_the_preview_is_reported_at_the_check_and_nothing_is_
     assert imported.status_code == 302
     assert imported["Location"] == COLUMNS_PAGE
     assert changed_tables(before, fingerprint()) == []
+
+
+def test_a_nul_character_in_a_cell_is_a_row_error_not_a_failed_import(setup):
+    # Was a failed job ("PostgreSQL text fields cannot contain NUL") after a clean check.
+    client, survey_round = setup
+    content = f"{HEADER};Kommentar\r\n{GOOD_ROW};a\x00b\r\n{GOOD_ROW};bra\r\n".encode()
+    client.post(
+        UPLOAD, {"survey_round": survey_round.pk, "file": SimpleUploadedFile("svar.csv", content)}
+    )
+    data = {c.field: "" for c in imports.COLUMNS}
+    data |= imports.guess_mapping([*HEADER.split(";"), "Kommentar"]) | {"validate": "1"}
+    report = client.post(COLUMNS_PAGE, data).context["report"]
+    [error] = report.errors
+    assert (error.row, error.column, error.reason) == (2, "Kommentar", imports.ERR_NUL)
+    client.post(COLUMNS_PAGE, {"import": "1", "valid_only": "on"})
+    job = SurveyImport.objects.get()
+    assert (job.status, job.row_count, job.skipped_count) == ("done", 1, 1)
+    assert list(SurveyResponse.objects.values_list("comment", flat=True)) == ["bra"]
+
+
+def _context_upload(client, url, text: str):
+    return client.post(url, {"file": SimpleUploadedFile("scb.csv", text.encode())}, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "column"),
+    [
+        ("/surveys/rams/", "bostadskommun;arbetsställekommun;2020\r\n2380;2309;1e30\r\n", "2020"),
+        (
+            "/surveys/rams/",
+            "bostadskommun;arbetsställekommun;år;antal\r\n2380;2309;abc;5\r\n",
+            "år",
+        ),
+        (
+            "/surveys/rams/",
+            "bostadskommun;arbetsställekommun;år;antal\r\n2380;2309;1e9;5\r\n",
+            "år",
+        ),
+        (
+            "/surveys/context/",
+            "kommun;år;inflyttade;utflyttade\r\n2380;2020;1e30;1\r\n",
+            "inflyttade",
+        ),
+        (
+            "/surveys/context/",
+            "kommun;år;sektor;rekryteringsbehov\r\n2380;2020;v\x00;9\r\n",
+            "sektor",
+        ),
+    ],
+    ids=["count too big", "year not a number", "year out of range", "migration too big", "NUL"],
+)
+def test_a_bad_scb_or_context_value_is_reported_and_nothing_is_saved(setup, url, text, column):
+    # Were 500s: integer out of range, an unparsed year, NUL in a text column.
+    client, _round = setup
+    before = fingerprint()
+    response = _context_upload(client, url, text)
+    assert response.status_code == 200
+    assert error_messages(response) == ["Inget importerades: filen har fel."]
+    assert f"Rad 2, kolumn {column}," in response.context["errors"][1]
+    assert changed_tables(before, fingerprint()) == []
+
+
+def test_rams_in_long_format_takes_the_year_from_the_year_column(setup):
+    # The year column used to be found by prefix, so "år" matched "arbetsställekommun"
+    # and the workplace's kommun code was stored as the year.
+    client, _round = setup
+    text = "bostadskommun;arbetsställekommun;år;antal\r\n2380;2309;2020;5\r\n"
+    assert _context_upload(client, "/surveys/rams/", text).status_code == 200
+    flow = CommutingFlow.objects.get()
+    assert (flow.home_municipality_id, flow.workplace_municipality_id, flow.year) == (
+        "2380",
+        "2309",
+        2020,
+    )
+    assert flow.commuters == 5
