@@ -744,8 +744,9 @@ def markdown_parts(report: dict) -> dict[str, str]:
 HEADER = """# Benchmarks
 
 Written by `python manage.py bench [--scale region|national] [--json PATH]` (see
-`hubplan/bench.py` for what is measured and how). Each scale's section is replaced
-by its latest run; text outside the generated sections is kept.
+`hubplan/bench.py` for what is measured and how). Each measured part (pages, import,
+first visit) of a scale is replaced by its latest run; text outside the generated parts,
+like the notes below, is kept.
 
 Targets at national scale on a 2-core machine (issue 9): every main page p95 ≤ 150 ms,
 ≤ 15 queries and ≤ 2× the time of its own SQL; the survey import ≥ 50 % of raw `COPY`'s
