@@ -7,12 +7,20 @@ gives a logged-in test client for any of them.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client, override_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from hubplan.access import HR, PLANNER, VIEWER
+
+# Hypothesis keeps caches under ./.hypothesis even without an example database; the
+# fuzz tests keep nothing between runs, so the caches go to the temporary directory.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "hubplan-hypothesis")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -35,6 +35,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.configuration import storage_directory
 
 from actionplan.tests.factories import ActivityFactory, RelocationAssessmentFactory
 from hubplan.tests.crawl import _walk
@@ -261,6 +262,12 @@ def test_every_form_of_the_project_is_fuzzed():
     assert len(forms) >= 30  # the discovery itself must find them
     assert sorted(forms - set(TARGETS)) == [], "forms without a fuzz target"
     assert sorted(set(TARGETS) - forms) == [], "fuzz targets of forms that no longer exist"
+
+
+def test_hypothesis_keeps_nothing_in_the_repository():
+    assert fuzz_settings(1).database is None
+    cache = storage_directory("constants", intent_to_write=False).path
+    assert not cache.resolve().is_relative_to(Path(settings.BASE_DIR).resolve())
 
 
 def test_every_view_with_a_form_class_has_its_form_fuzzed():
