@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -249,6 +250,32 @@ def test_any_column_mapping_imports_all_valid_rows_or_nothing_and_never_fails(se
     client, survey_round = setup
     with rolled_back():
         run_import(client, survey_round, file, valid_only=True, remap=remap)
+
+
+@given(file=survey_files(), valid_only=st.booleans())
+@fuzz_settings(max_examples=20)
+def test_the_import_command_imports_all_valid_rows_or_nothing_and_never_crashes(
+    reference_data, tmp_path, file, valid_only
+):
+    path = tmp_path / "svar.csv"
+    path.write_bytes(file.content)
+    out, err = io.StringIO(), io.StringIO()
+    options = {"stdout": out, "stderr": err, "valid_only": valid_only}
+    with rolled_back():
+        before = fingerprint()
+        answers = SurveyResponse.objects.count()
+        try:
+            call_command("import_survey", str(path), "--round", "Fuzz", **options)
+        except CommandError:  # refused: nothing written, not even the new round
+            assert not file.clean, err.getvalue()
+            assert changed_tables(before, fingerprint()) == []
+            return
+        job = SurveyImport.objects.get()
+        assert job.status == SurveyImport.Status.DONE
+        assert SurveyResponse.objects.count() - answers == job.row_count
+        assert out.getvalue().startswith(f"{job.row_count} rader importerades")
+        if file.clean:
+            assert (job.row_count, job.skipped_count) == (file.rows, 0), err.getvalue()
 
 
 # --- What the fuzzing found, kept as plain regression tests -----------------------------------
