@@ -368,6 +368,7 @@ def page_fields(html: str, path: str, method: str) -> dict[str, Field]:
 
 ABSENT = object()
 EDGE_DATES = ("0001-01-01", "9999-12-31")
+EDGE_NUMBERS = ("99999999999999999999", "-1")
 
 
 # Values that pass the fields' own checks, where "Text" or "1" would not.
@@ -532,13 +533,14 @@ def test_hostile_input_to_a_form_never_fails_and_a_refusal_writes_nothing(
                     error_messages(response),
                 )
 
-    # The calendar's edges in every date field, once each, besides the random examples.
+    # The calendar's edges in every date field and out-of-range numbers in every number
+    # field, once each, besides the random examples.
     for name, f in sorted(pool.items()):
-        if f.kind in ("date", "month"):
-            for edge, fill in itertools.product(EDGE_DATES, (True, False)):
-                data = {n: benign_value(g, target.benign.get(n), fill, n) for n, g in pool.items()}
-                data |= {name: edge} | target.fixed
-                check({k: v for k, v in data.items() if v is not ABSENT})
+        edges = {"date": EDGE_DATES, "month": EDGE_DATES, "number": EDGE_NUMBERS}.get(f.kind, ())
+        for edge, fill in itertools.product(edges, (True, False)):
+            data = {n: benign_value(g, target.benign.get(n), fill, n) for n, g in pool.items()}
+            data |= {name: edge} | target.fixed
+            check({k: v for k, v in data.items() if v is not ABSENT})
     send()
 
 
