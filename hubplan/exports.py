@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +48,10 @@ def _xlsx_cell(value):
         return float(value)
     if isinstance(value, datetime) and value.tzinfo:
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        # XLSX cannot hold most control characters (openpyxl refuses the whole file);
+        # they go before the formula check, so "\x0b=1" is still neutralised.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 
 
@@ -69,7 +74,7 @@ def table_response(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=name[:31])
-        sheet.append([neutralise(str(h)) for h in headers])
+        sheet.append([_xlsx_cell(str(h)) for h in headers])
         for row in rows:
             sheet.append([_xlsx_cell(v) for v in row])
         out = io.BytesIO()
