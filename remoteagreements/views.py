@@ -867,7 +867,7 @@ class StatsView(TemplateView):
             {**r, "shown": cell(r["with_agreement"])}
             for r in selectors.active_agreements_by_place(today)
         ]
-        overall = selectors.employee_share(today)
+        overall = selectors.employee_share_of(homes)
         follow = selectors.follow_up_counts(today)
         rows = [[_("Gällande avtal per månad"), label, n, None, None] for label, n in months]
         rows += [

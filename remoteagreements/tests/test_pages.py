@@ -107,6 +107,8 @@ def test_hr_registers_and_both_sign_and_the_agreement_is_counted(
 
     stats = hr.get(reverse("agreements:stats"))
     assert stats.context["overall"]["with_agreement"] == 1
+    # Summed from the per-kommun rows: still the whole register.
+    assert stats.context["overall"]["employees"] == Employee.objects.count()
     assert stats.context["overall"]["shown"] == 1
     assert [r["shown"] for r in stats.context["homes"] if r["code"] == "2309"] == [1]
     assert {r["place"]: r["shown"] for r in stats.context["places"]}["home"] == 1
