@@ -31,7 +31,7 @@ from api.pagination import Pagination
 from api.renderers import CSVRenderer
 from hubplan import dashboards
 from hubplan.exports import table_response
-from hubplan.privacy import visible
+from hubplan.privacy import hidden_cells, visible
 from hubs import selectors as hub_selectors
 from hubs.models import HubMonthlyUse
 from mapping import analysis
@@ -470,13 +470,15 @@ class SurveyFlowsView(ApiView):
         def cell(n):
             return visible(n, n, user)
 
+        # Totals are shown, so hiding the small cells alone would let them be subtracted out.
+        hidden = hidden_cells(matrix["cells"], user)
         cells = [
             {
                 "home": home,
                 "home_name": names[home],
                 "workplace": work,
                 "workplace_name": names[work],
-                "n": cell(n),
+                "n": None if (home, work) in hidden else n,
             }
             for (home, work), n in sorted(matrix["cells"].items())
             if not code or code in (home, work)

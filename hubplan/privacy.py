@@ -23,3 +23,35 @@ def visible(value, n_people: int | None, user):
     if n_people is not None and 0 < n_people < MIN_CELL_SIZE and not may_see_small_cells(user):
         return None
     return value
+
+
+def hidden_cells(cells: dict[tuple, int], user) -> set[tuple]:
+    """Keys of a two-way table's cells to hide from ``user``, totals being shown.
+
+    Hiding only the small cells is not enough when row and column totals are
+    printed: a row with one hidden cell gives it away by subtraction. So every row
+    and column that hides anything hides at least two cells adding up to at least
+    MIN_CELL_SIZE people (secondary suppression), taking the smallest other cells
+    first. ``cells`` maps (row, column) to a count of people.
+    """
+    if may_see_small_cells(user):
+        return set()
+    hidden = {k for k, n in cells.items() if 0 < n < MIN_CELL_SIZE}
+    lines: dict[tuple, list[tuple]] = {}
+    for key in cells:
+        lines.setdefault(("row", key[0]), []).append(key)
+        lines.setdefault(("col", key[1]), []).append(key)
+    changed = bool(hidden)
+    while changed:
+        changed = False
+        for keys in lines.values():
+            in_line = [k for k in keys if k in hidden]
+            if not in_line:
+                continue
+            if len(in_line) >= 2 and sum(cells[k] for k in in_line) >= MIN_CELL_SIZE:
+                continue
+            others = sorted((cells[k], k) for k in keys if k not in hidden and cells[k] > 0)
+            if others:
+                hidden.add(others[0][1])
+                changed = True
+    return hidden

@@ -23,7 +23,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, FormView, L
 
 from hubplan.access import PlannerRequiredMixin, is_planner
 from hubplan.exports import FORMATS, table_response
-from hubplan.privacy import visible
+from hubplan.privacy import hidden_cells, visible
 from hubplan.tabular import TableError
 from mapping import analysis, charts, imports, selectors, services
 from mapping.models import SurveyImport, SurveyResponse, SurveyRound
@@ -165,6 +165,7 @@ class RoundDetailView(DetailView):
 
         pairs = selectors.flow_pairs(r)
         matrix = analysis.flow_matrix(pairs)
+        hidden = hidden_cells(matrix["cells"], self.request.user)
         t["flows"] = (
             _("Pendlingsströmmar hemkommun → arbetsplatskommun"),
             [_("Hemkommun"), *[names[w] for w in matrix["workplaces"]], _("Summa")],
@@ -172,7 +173,7 @@ class RoundDetailView(DetailView):
                 [
                     names[h],
                     *[
-                        show(matrix["cells"].get((h, w), 0), matrix["cells"].get((h, w), 0))
+                        None if (h, w) in hidden else matrix["cells"].get((h, w), 0)
                         for w in matrix["workplaces"]
                     ],
                     show(matrix["row_totals"][h], matrix["row_totals"][h]),

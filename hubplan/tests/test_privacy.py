@@ -2,7 +2,7 @@
 
 import pytest
 
-from hubplan.privacy import visible
+from hubplan.privacy import hidden_cells, visible
 
 
 @pytest.mark.django_db
@@ -17,3 +17,48 @@ def test_small_cells_are_hidden_from_a_viewer(viewer, n, shown):
 def test_hr_and_superusers_see_small_cells(hr_user, superuser):
     assert visible(3, 3, hr_user) == 3
     assert visible(3, 3, superuser) == 3
+
+
+@pytest.mark.django_db
+def test_one_small_cell_in_a_two_by_two_table_hides_every_cell(viewer):
+    # With both row and both column totals shown, any one cell gives away the other three.
+    cells = {("A", "A"): 10, ("A", "B"): 3, ("B", "A"): 7, ("B", "B"): 20}
+    assert hidden_cells(cells, viewer) == set(cells)
+
+
+@pytest.mark.django_db
+def test_a_small_cell_is_hidden_with_enough_others_that_totals_cannot_give_it_away(viewer):
+    cells = {
+        ("A", "X"): 50, ("A", "Y"): 3, ("A", "Z"): 20,
+        ("B", "X"): 30, ("B", "Y"): 40, ("B", "Z"): 10,
+        ("C", "X"): 8, ("C", "Y"): 25, ("C", "Z"): 60,
+    }  # fmt: skip
+    hidden = hidden_cells(cells, viewer)
+    # Worked by hand: A·Y is small; row A then hides A·Z (20, its smallest other),
+    # column Y hides C·Y (25), column Z B·Z (10), row B B·X (30), row C C·X (8).
+    assert hidden == {("A", "Y"), ("A", "Z"), ("C", "Y"), ("B", "Z"), ("B", "X"), ("C", "X")}
+    for line in ("A", "B", "C", "X", "Y", "Z"):
+        in_line = [k for k in hidden if line in k]
+        assert len(in_line) >= 2
+        assert sum(cells[k] for k in in_line) >= 5
+
+
+@pytest.mark.django_db
+def test_a_table_without_small_cells_hides_nothing_and_hr_sees_everything(viewer, hr_user):
+    assert hidden_cells({("A", "A"): 5, ("A", "B"): 9}, viewer) == set()
+    assert hidden_cells({("A", "A"): 10, ("A", "B"): 3}, hr_user) == set()
+
+
+@pytest.mark.django_db
+def test_two_small_cells_under_five_together_take_a_third(viewer):
+    # 1 + 2 = 3 people: subtracting the row's other cells would still show a group under five.
+    cells = {
+        ("A", "X"): 1,
+        ("A", "Y"): 2,
+        ("A", "Z"): 40,
+        ("B", "X"): 0,
+        ("B", "Y"): 0,
+        ("B", "Z"): 9,
+    }
+    hidden = hidden_cells(cells, viewer)
+    assert {("A", "X"), ("A", "Y"), ("A", "Z")} <= hidden
