@@ -24,8 +24,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from actionplan import rules
@@ -96,6 +97,27 @@ def activities(
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
     return qs.order_by(*SORTS.get(sort, SORTS["area"]))
+
+
+def first_activities_per_area(limit: int, on: date | None = None) -> list[Activity]:
+    """The first ``limit`` activities of each insatsområde, in the plan's order (one query).
+
+    The overview lists these under each area and links to the filtered activity list
+    for the rest, so the page costs the same with 30 activities or 3,000. Rows have
+    ``area`` joined and ``is_overdue`` annotated, like :func:`activities`.
+    """
+    on = on or today()
+    return list(
+        Activity.objects.select_related("area")
+        .annotate(
+            is_overdue=ExpressionWrapper(overdue_q(on), output_field=BooleanField()),
+            row_in_area=Window(
+                RowNumber(), partition_by=[F("area_id")], order_by=[F("start_date"), F("title")]
+            ),
+        )
+        .filter(row_in_area__lte=limit)
+        .order_by(*SORTS["area"], "title")
+    )
 
 
 def _weighted_aggregates(prefix: str = "") -> dict:

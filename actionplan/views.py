@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -50,34 +51,55 @@ class FilteredActivitiesMixin:
 
 
 class OverviewView(TemplateView):
-    """The plan per insatsområde: activities, weighted progress, budget against cost."""
+    """The plan per insatsområde: weighted progress, budget against cost, the first activities.
+
+    Each area lists at most :attr:`rows_per_area` activities, with a link to the
+    activity list filtered on the area for all of them: a region's plan fits whole,
+    a national one (thousands of activities) would take a second to render.
+    """
 
     template_name = "actionplan/overview.html"
+    rows_per_area = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         areas = selectors.area_summaries()
         by_area: dict[int, list] = {a.pk: [] for a in areas}
-        for activity in selectors.activities(sort="area"):
+        for activity in selectors.first_activities_per_area(self.rows_per_area):
             by_area[activity.area_id].append(activity)
         for area in areas:
             area.activity_rows = by_area[area.pk]
+            area.rows_hidden = area.n_activities - len(area.activity_rows)
         context["areas"] = areas
         context["summary"] = selectors.plan_progress_summary()
         return context
 
 
 class GanttView(FilteredActivitiesMixin, TemplateView):
-    """The activities on a timeline, filterable by area, kommun and status."""
+    """The activities on a timeline, filterable by area, kommun and status, in pages of bars.
+
+    A page holds at most :attr:`bars_per_page` bars (a chart of thousands of bars is
+    unreadable and slow to build); the page says which of how many it shows.
+    """
 
     template_name = "actionplan/gantt.html"
+    bars_per_page = 200
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(self.filtered_activities().order_by("area__number", "start_date", "title"))
+        # The chart needs no kommuner; drop the list's prefetch of them.
+        qs = (
+            self.filtered_activities()
+            .prefetch_related(None)
+            .order_by("area__number", "start_date", "title", "pk")
+        )
+        page = Paginator(qs, self.bars_per_page).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
         context["filter_form"] = self.filter_form
         context["figure"] = charts.gantt(rows, today=selectors.today())
-        context["count"] = len(rows)
+        context["page_obj"] = page
+        context["count"] = page.paginator.count
+        context["query_string"] = self.query_string()
         return context
 
 
