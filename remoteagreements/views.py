@@ -846,14 +846,15 @@ class StatsView(TemplateView):
                 return None
             return round(100 * part / whole, 1)
 
-        months = [(end.strftime("%Y-%m"), cell(n)) for end, n in selectors.active_by_month(today)]
+        stats = selectors.agreement_statistics(today)
+        months = [(end.strftime("%Y-%m"), cell(n)) for end, n in stats["months"]]
         homes = [
             {
                 **r,
                 "shown": cell(r["with_agreement"]),
                 "share": share(r["with_agreement"], r["employees"]),
             }
-            for r in selectors.active_agreements_by_home_municipality(today)
+            for r in stats["homes"]
         ]
         units = [
             {
@@ -861,14 +862,13 @@ class StatsView(TemplateView):
                 "shown": cell(r["with_agreement"]),
                 "share": share(r["with_agreement"], r["employees"]),
             }
-            for r in selectors.active_agreements_by_unit(today)
+            for r in stats["units"]
         ]
         places = [
-            {**r, "shown": cell(r["with_agreement"])}
-            for r in selectors.active_agreements_by_place(today)
+            {**r, "shown": cell(r["with_agreement"])} for r in stats["places"]
         ]
         overall = selectors.employee_share_of(homes)
-        follow = selectors.follow_up_counts(today)
+        follow = stats["follow"]
         rows = [[_("Gällande avtal per månad"), label, n, None, None] for label, n in months]
         rows += [
             [_("Hemkommun"), r["name"], r["shown"], cell(r["employees"]), r["share"]] for r in homes
@@ -899,6 +899,7 @@ class StatsView(TemplateView):
         ]
         context.update(
             today=today,
+            as_of=stats["as_of"],
             months=months,
             chart=charts.active_by_month(months),
             homes=homes,
