@@ -14,6 +14,10 @@ from remoteagreements.tests.factories import AgreementFactory, EmployeeFactory
 
 Status = DistanceAgreement.Status
 STATS = "/agreements/stats/"
+CURRENT_SNAPSHOTS = (
+    "SELECT count(*) FROM remoteagreements_statssnapshot"
+    " WHERE generation = (SELECT last_value FROM remoteagreements_stats_generation)"
+)
 
 
 def _active(employee, **fields):
@@ -162,3 +166,31 @@ def test_the_query_count_does_not_grow_with_rows_whether_fresh_or_recomputed(
     # write and the savepoint around them, once after each write.
     assert fresh_n <= 14, counts
     assert recomputed_n == fresh_n + 9, counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_holding_its_table_does_not_hold_up_the_page_nor_get_a_stale_snapshot(
+    client_for, hr_user, register
+):
+    """An import in progress keeps its lock: the page gives way after 200 ms and stores nothing."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    keep = ("dbname", "user", "password", "host", "port")
+    other = psycopg.connect(**{k: v for k, v in params.items() if k in keep and v})
+    client = client_for(hr_user)
+    try:
+        other.execute("UPDATE remoteagreements_employee SET unit = unit WHERE false")
+        # Uncommitted: the sequence has moved on, the lock is held until the commit.
+        ctx = client.get(STATS).context
+        assert ctx["overall"]["with_agreement"] == 4
+        with connection.cursor() as cursor:
+            cursor.execute(CURRENT_SNAPSHOTS)
+            assert cursor.fetchone() == (0,)
+        other.commit()
+    finally:
+        other.close()
+    client.get(STATS)
+    with connection.cursor() as cursor:
+        cursor.execute(CURRENT_SNAPSHOTS)
+        assert cursor.fetchone() == (1,)
