@@ -864,9 +864,7 @@ class StatsView(TemplateView):
             }
             for r in stats["units"]
         ]
-        places = [
-            {**r, "shown": cell(r["with_agreement"])} for r in stats["places"]
-        ]
+        places = [{**r, "shown": cell(r["with_agreement"])} for r in stats["places"]]
         overall = selectors.employee_share_of(homes)
         follow = stats["follow"]
         rows = [[_("Gällande avtal per månad"), label, n, None, None] for label, n in months]
