@@ -31,7 +31,7 @@ from api.pagination import Pagination
 from api.renderers import CSVRenderer
 from hubplan import dashboards
 from hubplan.exports import table_response
-from hubplan.privacy import hidden_cells, visible
+from hubplan.privacy import hidden_cells, visible, visible_share
 from hubs import selectors as hub_selectors
 from hubs.models import HubMonthlyUse
 from mapping import analysis
@@ -376,11 +376,6 @@ class AgreementStatsView(ApiView):
         def cell(n):
             return visible(n, n, user)
 
-        def share(part, whole):
-            if not whole or cell(part) is None:
-                return None
-            return round(100 * part / whole, 1)
-
         homes = agreement_selectors.active_agreements_by_home_municipality(on)
         if code := f.get("municipality"):
             homes = [r for r in homes if r["code"] == code]
@@ -390,14 +385,14 @@ class AgreementStatsView(ApiView):
             "reference_date": on,
             "employees": cell(overall["employees"]),
             "with_agreement": cell(overall["with_agreement"]),
-            "share": share(overall["with_agreement"], overall["employees"]),
+            "share": visible_share(overall["with_agreement"], overall["employees"], user),
             "by_home_municipality": [
                 {
                     "municipality": r["code"],
                     "name": r["name"],
                     "employees": cell(r["employees"]),
                     "with_agreement": cell(r["with_agreement"]),
-                    "share": share(r["with_agreement"], r["employees"]),
+                    "share": visible_share(r["with_agreement"], r["employees"], user),
                 }
                 for r in homes
             ],

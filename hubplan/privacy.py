@@ -25,6 +25,14 @@ def visible(value, n_people: int | None, user):
     return value
 
 
+def visible_share(part: int, whole: int, user) -> float | None:
+    """``part`` as a percentage of ``whole`` (one decimal), or ``None`` when ``part`` is
+    hidden from ``user`` (a share is as telling as the count it comes from) or ``whole`` is 0."""
+    if not whole or visible(part, part, user) is None:
+        return None
+    return round(100 * part / whole, 1)
+
+
 def hidden_cells(cells: dict[tuple, int], user) -> set[tuple]:
     """Keys of a two-way table's cells to hide from ``user``, totals being shown.
 

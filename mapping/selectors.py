@@ -274,21 +274,7 @@ def daily_rest_breakdowns(survey_round) -> dict[str, list[dict]]:
 
 def daily_rest_by_municipality_and_employer(survey_round) -> list[dict]:
     """Per home kommun: region staff and kommun staff side by side."""
-    rows = (
-        survey_round.responses.filter(
-            work_hours_per_day__isnull=False, travel_minutes__isnull=False
-        )
-        .alias(load=_rest_load())
-        .values("home_municipality", "employer_kind", name=F("home_municipality__name"))
-        .annotate(
-            n=Count("id"), short=Count("id", filter=Q(load__gt=analysis.SHORT_REST_LOAD_MINUTES))
-        )
-    )
-    table: dict[str, dict] = {}
-    for r in rows:
-        entry = table.setdefault(r["home_municipality"], {"name": r["name"]})
-        entry[r["employer_kind"]] = {"n": r["n"], "short": r["short"]}
-    return sorted(table.values(), key=lambda e: e["name"])
+    return daily_rest_breakdowns(survey_round)["side_by_side"]
 
 
 # --- RAMS and kommun context ------------------------------------------------------------------

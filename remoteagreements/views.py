@@ -27,7 +27,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from hubplan.access import HRRequiredMixin, is_hr
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
-from hubplan.privacy import visible
+from hubplan.privacy import visible, visible_share
 from mapping.models import Municipality, Organisation
 from remoteagreements import charts, rules, selectors, services
 from remoteagreements.checklist import sections
@@ -841,18 +841,13 @@ class StatsView(TemplateView):
         def cell(n):
             return visible(n, n, user)
 
-        def share(part, whole):
-            if not whole or cell(part) is None:
-                return None
-            return round(100 * part / whole, 1)
-
         stats = selectors.agreement_statistics(today)
         months = [(end.strftime("%Y-%m"), cell(n)) for end, n in stats["months"]]
         homes = [
             {
                 **r,
                 "shown": cell(r["with_agreement"]),
-                "share": share(r["with_agreement"], r["employees"]),
+                "share": visible_share(r["with_agreement"], r["employees"], user),
             }
             for r in stats["homes"]
         ]
@@ -860,7 +855,7 @@ class StatsView(TemplateView):
             {
                 **r,
                 "shown": cell(r["with_agreement"]),
-                "share": share(r["with_agreement"], r["employees"]),
+                "share": visible_share(r["with_agreement"], r["employees"], user),
             }
             for r in stats["units"]
         ]
@@ -890,7 +885,7 @@ class StatsView(TemplateView):
                 "",
                 cell(overall["with_agreement"]),
                 overall["employees"],
-                share(overall["with_agreement"], overall["employees"]),
+                visible_share(overall["with_agreement"], overall["employees"], user),
             ],
             [_("Uppföljningar försenade"), "", cell(follow["overdue"]), None, None],
             [_("Uppföljningar inom 30 dagar"), "", cell(follow["due"]), None, None],
@@ -906,7 +901,7 @@ class StatsView(TemplateView):
             overall={
                 **overall,
                 "shown": cell(overall["with_agreement"]),
-                "share": share(overall["with_agreement"], overall["employees"]),
+                "share": visible_share(overall["with_agreement"], overall["employees"], user),
             },
             follow={"overdue": cell(follow["overdue"]), "due": cell(follow["due"])},
             export_rows=rows,

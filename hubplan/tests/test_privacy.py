@@ -2,7 +2,7 @@
 
 import pytest
 
-from hubplan.privacy import hidden_cells, visible
+from hubplan.privacy import hidden_cells, visible, visible_share
 
 
 @pytest.mark.django_db
@@ -62,3 +62,11 @@ def test_two_small_cells_under_five_together_take_a_third(viewer):
     }
     hidden = hidden_cells(cells, viewer)
     assert {("A", "X"), ("A", "Y"), ("A", "Z")} <= hidden
+
+
+@pytest.mark.django_db
+def test_a_share_is_hidden_with_the_small_count_it_comes_from(viewer, hr_user):
+    assert visible_share(6, 8, viewer) == 75.0
+    assert visible_share(3, 7, viewer) is None  # 3 people: hidden, so is their share
+    assert visible_share(3, 7, hr_user) == 42.9  # 300 / 7 = 42.857…
+    assert visible_share(0, 0, hr_user) is None
