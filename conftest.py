@@ -44,6 +44,16 @@ def _fast_password_hashing(django_test_environment):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches (page parts, API request counts), so that no
+    test depends on what an earlier one left there."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data: 290 kommuner, counties, organisations."""

@@ -451,9 +451,20 @@ def suitability_indicators(comparison_: Comparison) -> dict[str, dict[str, float
 
 
 def headline(user, on: date | None = None) -> dict:
-    """The region's headline figures, each from one aggregate query, small cells hidden."""
+    """The region's headline figures, each from one aggregate query, small cells hidden.
+
+    The 13-month agreement trend (13 distinct counts over every agreement, some 0.1 s
+    nationally) is taken from the statistics page's snapshot while that is current (it
+    holds the same counts for 24 months to today); otherwise it is counted here.
+    """
     on = on or today()
-    trend = agreement_selectors.active_by_month(on, 13)
+    trend = None
+    if on == today():
+        trend = agreement_selectors.snapshot_trend(on)
+    if trend is None:
+        trend = agreement_selectors.active_by_month(on, 13)
+    else:
+        trend = trend[-13:]
     active_now = trend[-1][1]
     year_ago = trend[0][1]
     hubs = Hub.objects.aggregate(

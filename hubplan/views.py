@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView
 
 from actionplan import selectors as plan_selectors
-from hubplan import dashboard_charts, dashboards, services, suitability
+from hubplan import dashboard_charts, dashboards, pagecache, services, suitability
 from hubplan.access import PlannerRequiredMixin, is_planner
 from hubplan.exports import FORMATS, table_response
 from hubplan.forms import ComparisonFilterForm, ScenarioForm, SuitabilityForm
@@ -44,14 +44,25 @@ def _query_string(request, *drop: str) -> str:
 
 
 class HomeView(TemplateView):
-    """The start page: the region's headline figures and the way to every section."""
+    """The start page: the region's headline figures and the way to every section.
+
+    The figures and charts are a cached part (:mod:`hubplan.pagecache`): computed on
+    the first view after a write to what they come from, or on a new day.
+    """
 
     template_name = "hubplan/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["figures_html"] = pagecache.render(
+            pagecache.HOME, self.request, "hubplan/_dashboard_figures.html", self.figures
+        )
+        return context
+
+    def figures(self) -> dict:
+        # Depends on the user only through the small-cell rule, which the cache key holds.
         figures = dashboards.headline(self.request.user)
-        context["figures"] = figures
+        context = {"figures": figures}
         region = Municipality.objects.in_region()
         context["region_population"] = region.aggregate(total=Sum("population"))["total"]
         context["agreement_chart"] = dashboard_charts.line(
@@ -74,7 +85,11 @@ class HomeView(TemplateView):
 
 
 class MunicipalityComparisonView(TemplateView):
-    """Every kommun of the region side by side, sortable, on a map, exportable."""
+    """Every kommun of the region side by side, sortable, on a map, exportable.
+
+    The page below its introduction (filters, map and table) is a cached part
+    (:mod:`hubplan.pagecache`), one per query string; downloads are computed each time.
+    """
 
     template_name = "hubplan/municipality_comparison.html"
 
@@ -108,20 +123,30 @@ class MunicipalityComparisonView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["comparison_html"] = pagecache.render(
+            pagecache.COMPARISON,
+            self.request,
+            "hubplan/_municipality_comparison.html",
+            self.comparison,
+        )
+        return context
+
+    def comparison(self) -> dict:
+        # Depends on the user only through the small-cell rule, which the cache key holds.
         result = self.result
         rows = dashboards.sort_rows(result.rows, self.sort)
         columns = dashboards.COLUMNS
-        context.update(
-            form=self.form,
-            filters=result.filters,
-            survey_round=result.survey_round,
-            columns=columns,
-            rows=[{**r, "cells": [r[c.key] for c in columns]} for r in rows],
-            sort=self.sort,
-            sort_query=_query_string(self.request, "sort", "format"),
-            export_query=_query_string(self.request, "format"),
-            occupancy_months=dashboards.occupancy_months(result.filters),
-        )
+        context = {
+            "form": self.form,
+            "filters": result.filters,
+            "survey_round": result.survey_round,
+            "columns": columns,
+            "rows": [{**r, "cells": [r[c.key] for c in columns]} for r in rows],
+            "sort": self.sort,
+            "sort_query": _query_string(self.request, "sort", "format"),
+            "export_query": _query_string(self.request, "format"),
+            "occupancy_months": dashboards.occupancy_months(result.filters),
+        }
         indicator = self.form.map_indicator()
         column = next(c for c in columns if c.key == indicator)
         values = {r["code"]: r[indicator] for r in result.rows}

@@ -27,6 +27,7 @@ from django.views.generic import (
     UpdateView,
 )
 
+from hubplan import pagecache
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
@@ -108,6 +109,9 @@ class ExportableListMixin:
 
 
 class HubListView(ExportableListMixin, ListView):
+    """The hub registry, filtered and paged; its filters, table and pages are a cached
+    part (:mod:`hubplan.pagecache`) per query string, computed only when the hubs change."""
+
     template_name = "hubs/hub_list.html"
     context_object_name = "hubs"
     paginate_by = 50
@@ -120,6 +124,30 @@ class HubListView(ExportableListMixin, ListView):
     def get_queryset(self):
         form = self.filter_form
         return selectors.hub_list(form.filters(), ordering=form.ordering())
+
+    def get_paginate_by(self, queryset):
+        return None  # paged inside the cached part (table_context), not for every view
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["hubs_html"] = pagecache.render(
+            pagecache.HUB_LIST, self.request, "hubs/_hub_table.html", self.table_context
+        )
+        return context
+
+    def table_context(self) -> dict:
+        paginator, page, hubs, is_paginated = self.paginate_queryset(
+            self.get_queryset(), self.paginate_by
+        )
+        return {
+            "filter_form": self.filter_form,
+            "clear_url": self.request.path,
+            "query_string": _query_string(self.request),
+            "hubs": hubs,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": is_paginated,
+        }
 
     def export_headers(self):
         return [
@@ -170,12 +198,21 @@ class HubListView(ExportableListMixin, ListView):
 
 
 class HubMapView(TemplateView):
-    """The filtered hubs as points over the kommun boundaries, drawn with no network."""
+    """The filtered hubs as points over the kommun boundaries, drawn with no network.
+
+    Filters and map are a cached part (:mod:`hubplan.pagecache`) per query string."""
 
     template_name = "hubs/hub_map.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["query_string"] = _query_string(self.request)
+        context["map_html"] = pagecache.render(
+            pagecache.HUB_MAP, self.request, "hubs/_hub_map.html", self.map_context
+        )
+        return context
+
+    def map_context(self) -> dict:
         form = HubFilterForm(self.request.GET or None)
         hubs = selectors.hub_list(form.filters()).values(
             "pk", "name", "kind", "status", "desks", "latitude", "longitude", "municipality__name"
@@ -183,13 +220,12 @@ class HubMapView(TemplateView):
         boundaries = [
             b for b in Municipality.objects.in_region().values_list("boundary", flat=True) if b
         ]
-        context.update(
-            filter_form=form,
-            hub_count=len(hubs),
-            map=charts.hub_map(hubs, boundaries),
-            query_string=_query_string(self.request),
-        )
-        return context
+        return {
+            "filter_form": form,
+            "clear_url": self.request.path,
+            "hub_count": len(hubs),
+            "map": charts.hub_map(hubs, boundaries),
+        }
 
 
 class HubDetailView(DetailView):

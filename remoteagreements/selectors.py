@@ -236,6 +236,27 @@ def _statistics_result(payload: dict, as_of) -> dict:
     }
 
 
+def snapshot_trend(today: date) -> list[tuple[date, int]] | None:
+    """The snapshot's people with an active agreement at each of 24 month ends to ``today``,
+    if the snapshot is current (one query, the months alone), else None.
+
+    For pages that show the trend beside other figures (the home dashboard): when the
+    snapshot is stale they count the months themselves rather than recompute all of it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT payload -> 'months' FROM remoteagreements_statssnapshot"
+            " WHERE id = 1 AND on_date = %s"
+            " AND generation = (SELECT last_value FROM remoteagreements_stats_generation)",
+            [today],
+        )
+        row = cursor.fetchone()
+    if not row:
+        return None
+    months = row[0] if isinstance(row[0], list) else json.loads(row[0])
+    return [(date.fromisoformat(d), n) for d, n in months]
+
+
 def agreement_statistics(today: date) -> dict:
     """The statistics page's figures, from a snapshot that is never stale, with its as-of time.
 

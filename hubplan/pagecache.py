@@ -1,0 +1,136 @@
+"""Cached page parts that are never stale: the dashboard's figures, the kommun comparison,
+the hub list and the hub map, rendered once and served again until their data changes.
+
+A part is a template rendered from a context that a function computes (the expensive
+aggregates, charts and tables). Its HTML is kept in the ``pages`` cache (each server
+process its own) under a key made of
+
+- the write stamps of every table the part reads, read in one query from
+  ``hubplan_datageneration``: a trigger (migration ``hubplan.0003``) gives a table a
+  new stamp at every write statement, COPY and queryset updates included, visible
+  once the writer commits;
+- today's date (figures "as on today"), the active language;
+- whether the user may see small cells (:func:`hubplan.privacy.may_see_small_cells`):
+  HR's figures and everyone else's are separate entries, so a figure hidden from a
+  viewer can never reach one through the cache;
+- the request's query string (filters, sort, page), which decides everything else.
+
+The stamps are read *before* the figures are computed, so an entry can only hold
+figures as new as its key or newer, never older: a write committed after the stamps
+were read changes them, and the next view computes afresh.
+
+The part is rendered without the request: no context processor runs, so no CSRF
+token, user name or message can end up in the cache, only what the part's own
+context holds (aggregates and registry rows, no personal data). It shows the time
+its figures were computed (``as_of``), so a cached page says how old it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from hubplan.privacy import may_see_small_cells
+
+CACHE_ALIAS = "pages"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A cached page part: its name and every table its figures are read from.
+
+    ``hubplan/tests/test_pagecache.py`` computes each part and fails if it reads a
+    table not listed here or a listed table has no write trigger.
+    """
+
+    name: str
+    tables: tuple[str, ...]
+
+
+_PLAN = (
+    "actionplan_activity",
+    "actionplan_activity_municipalities",
+    "actionplan_activity_partners",
+)
+_HUBS = ("hubs_hub", "hubs_hubmonthlyuse")
+_SURVEYS = ("mapping_surveyround", "mapping_surveyresponse")
+_REGISTER = ("remoteagreements_employee", "remoteagreements_distanceagreement")
+
+HOME = Part(
+    "home",
+    (
+        *_PLAN,
+        *_HUBS,
+        *_SURVEYS,
+        *_REGISTER,
+        "mapping_municipality",
+        "mapping_organisation",
+        # The agreement trend comes from the statistics snapshot (itself kept current
+        # by its own trigger on the register, kommuner and organisations).
+        "remoteagreements_statssnapshot",
+    ),
+)
+COMPARISON = Part(
+    "comparison",
+    (*_PLAN, *_HUBS, *_SURVEYS, *_REGISTER, "mapping_municipality", "mapping_organisation"),
+)
+HUB_LIST = Part("hub-list", ("hubs_hub", "mapping_municipality", "mapping_organisation"))
+HUB_MAP = Part("hub-map", ("hubs_hub", "mapping_municipality"))
+
+PARTS = (HOME, COMPARISON, HUB_LIST, HUB_MAP)
+
+
+def data_stamp(tables: tuple[str, ...]) -> str:
+    """One string that changes whenever a write to any of ``tables`` commits (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(table_name || ':' || slot || ':' || generation, ','"
+            " ORDER BY table_name, slot)"
+            " FROM hubplan_datageneration WHERE table_name = ANY(%s)",
+            [list(tables)],
+        )
+        return cursor.fetchone()[0] or ""
+
+
+def cache_key(part: Part, request, stamp: str) -> str:
+    vary = "|".join(
+        (
+            stamp,
+            timezone.localdate().isoformat(),
+            translation.get_language() or "",
+            "hr" if may_see_small_cells(request.user) else "all",
+            request.GET.urlencode(),
+        )
+    )
+    return f"pagecache:{part.name}:{hashlib.sha256(vary.encode()).hexdigest()}"
+
+
+def render(part: Part, request, template_name: str, compute: Callable[[], dict]) -> SafeString:
+    """``template_name`` rendered with ``compute()``'s context (plus ``as_of``), or the
+    HTML rendered earlier for the same data, date, language, privacy and query string.
+
+    ``compute`` runs only on a miss; anything it raises (a 404 for a page past the
+    end, say) propagates and nothing is stored.
+    """
+    key = cache_key(part, request, data_stamp(part.tables))
+    cache = caches[CACHE_ALIAS]
+    html = cache.get(key)
+    if html is None:
+        as_of = timezone.now()  # after the stamps were read: the figures are at least this new
+        context = compute()
+        context["as_of"] = as_of
+        html = render_to_string(template_name, context)
+        cache.set(key, html)
+    return mark_safe(html)  # our own template's output, escaped as it was rendered
+
+
+def clear() -> None:
+    """Forget every cached part of this process (tests, and the bench's cold measurement)."""
+    caches[CACHE_ALIAS].clear()
