@@ -68,6 +68,11 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
         assert page["sql_ms"] > 0, key
         assert page["ratio"] > 0, key
         assert isinstance(page["met"], bool), key
+        assert page["cached_p95_ms"] >= page["cached_median_ms"] > 0, key
+        assert 0 < page["cached_queries"] <= page["queries"], key
+    # Pages with cached parts are judged as computed: the cached view costs fewer queries.
+    for key in ("home", "comparison", "hubs_list", "hubs_map"):
+        assert pages[key]["cached_queries"] < pages[key]["queries"], key
     assert pages["flow_matrix"]["url"].endswith("?table=flows&fmt=csv")
 
     imported = report["import"]
@@ -96,6 +101,7 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     assert markdown.startswith("# Benchmarks\n\nHand-written notes stay.\n")
     assert "## Region scale" in markdown
     assert "| Kommun comparison | `/municipalities/` |" in markdown
+    assert "| cached median ms | cached p95 ms | cached queries |" in markdown
     assert "| import ÷ COPY |" in markdown
     assert "| **first visit** |" in markdown
 
