@@ -44,7 +44,9 @@ def hub_list(filters: dict | None = None, *, ordering: str | None = None) -> Que
     empty), ``amenities`` (names from AMENITIES that must all be true), ``q`` (name).
     """
     filters = filters or {}
-    qs = Hub.objects.select_related("municipality", "operator")
+    # The kommun's boundary (GeoJSON, tens of KB) is never shown beside a hub: reading
+    # and decoding it for every row cost more than the rest of the list.
+    qs = Hub.objects.select_related("municipality", "operator").defer("municipality__boundary")
     if municipality := filters.get("municipality"):
         qs = qs.filter(municipality=municipality)
     for name in ("kind", "status", "operator_type"):
