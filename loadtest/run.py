@@ -148,9 +148,12 @@ def markdown_section(
         "",
         f"Measured {now} on {os.cpu_count()} CPUs (load average {load:.1f} just before the "
         f"run, from other work on the machine). Data: {holds}.",
-        f"gunicorn {WORKERS} sync workers on 127.0.0.1; {USERS} locust users for {SECONDS} s, "
-        f"{WAIT} s between requests, each with its own session of the demo viewer "
-        "(logged in through the form before the clock starts).",
+        f"gunicorn {WORKERS} sync workers on 127.0.0.1; {USERS} locust users (FastHttpUser) "
+        f"for {SECONDS} s, {WAIT} s between requests, each with its own session of the demo "
+        "viewer (logged in through the form before the clock starts). Nothing is written "
+        "during the run, so after each worker's first view the pages' figures come from their "
+        "cached parts (`hubplan.pagecache`), as between two writes in production; "
+        "`manage.py bench` times the pages as computed, as on the first view after a write.",
         "",
         "| page | requests | requests/s | median (ms) | p95 (ms) | errors | p95 ≤ 300 ms, 0 errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
