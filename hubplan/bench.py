@@ -420,6 +420,9 @@ class ImportResult:
     copy_s: float = 0.0
     copy_rows_per_s: float = 0.0
     share_of_copy: float = 0.0
+    # Seconds per step of the import (copy, judge, insert, foreign keys), when it went
+    # through COPY; what the steps cost says where the time goes and what is left.
+    steps: dict[str, float] = field(default_factory=dict)
     met: bool | None = None
     reasons: list[str] = field(default_factory=list)
 
@@ -480,6 +483,7 @@ def bench_import(rows: int, *, encoding: str = "cp1252", log=None) -> ImportResu
                 )
                 result.import_s = time.perf_counter() - started
             result.imported = report.imported
+            result.steps = dict(report.timings)
             result.peak_rss_mb = memory.peak / 2**20
             result.rss_increase_mb = (memory.peak - memory.baseline) / 2**20
         finally:
@@ -751,6 +755,13 @@ def markdown_parts(report: dict) -> dict[str, str]:
             f"| raw COPY | {_n(i['copy_rows_per_s'])} | {i['copy_s']:.1f} | – | – |",
             f"| import ÷ COPY | {100 * i['share_of_copy']:.1f} % | | | ≥ 50 % |",
         ]
+        if i.get("steps"):
+            lines += [
+                "",
+                "Where the import's time goes (seconds): "
+                + ", ".join(f"{name} {seconds:.1f}" for name, seconds in i["steps"].items())
+                + ".",
+            ]
         parts["import"] = "\n".join(lines) + "\n"
     if "first_visit" in report:
         v = report["first_visit"]

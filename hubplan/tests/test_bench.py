@@ -80,6 +80,9 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     assert imported["import_rows_per_s"] > 0
     assert imported["copy_rows_per_s"] > 0
     assert imported["peak_rss_mb"] > 0
+    # The file went through COPY, and each step of it was timed.
+    assert list(imported["steps"]) == ["copy", "judge", "insert", "foreign keys"]
+    assert all(seconds > 0 for seconds in imported["steps"].values())
     # The bench removes what it imported: its round, rows, job, audit trail and COPY table.
     assert SurveyResponse.objects.count() == responses_before
     assert list(SurveyRound.objects.all()) == [some_data]
@@ -103,6 +106,7 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     assert "| Kommun comparison | `/municipalities/` |" in markdown
     assert "| cached median ms | cached p95 ms | cached queries |" in markdown
     assert "| import ÷ COPY |" in markdown
+    assert "Where the import's time goes (seconds): copy " in markdown
     assert "| **first visit** |" in markdown
 
     # A second run replaces the region section instead of adding another.
