@@ -220,11 +220,13 @@ class HubMapView(TemplateView):
         boundaries = [
             b for b in Municipality.objects.in_region().values_list("boundary", flat=True) if b
         ]
+        figure = charts.hub_map(hubs, boundaries)
         return {
             "filter_form": form,
             "clear_url": self.request.path,
             "hub_count": len(hubs),
-            "map": charts.hub_map(hubs, boundaries),
+            "map": figure,
+            "map_script": charts.figure_script(figure, "hub-map"),
         }
 
 

@@ -246,3 +246,27 @@ def test_the_hub_page_shows_facts_history_and_an_occupancy_chart(client_for, vie
     assert chart["data"][0]["y"] == [62.5]
     assert '<td class="text-end">62 %</td>' in response.content.decode()
     json.dumps(chart)
+
+
+def test_the_map_figure_is_written_as_json_script_writes_it():
+    """hubs.charts.figure_script stands in for the json_script filter on the hub map."""
+    import re
+
+    from django.utils.html import json_script
+
+    from hubs import charts
+
+    figure = {"data": [{"text": ["<b>A & B</b>", "Östersund"]}], "layout": {"t": "</script>"}}
+
+    def payload(html) -> str:
+        return re.fullmatch(
+            r'<script id="hub-map" type="application/json">(.*)</script>', str(html), re.S
+        ).group(1)
+
+    ours, django = (
+        payload(charts.figure_script(figure, "hub-map")),
+        payload(json_script(figure, "hub-map")),
+    )
+    assert json.loads(ours) == json.loads(django) == figure
+    for character in "<>&":
+        assert character not in ours
