@@ -461,10 +461,7 @@ def headline(user, on: date | None = None) -> dict:
     trend = None
     if on == today():
         trend = agreement_selectors.snapshot_trend(on)
-    if trend is None:
-        trend = agreement_selectors.active_by_month(on, 13)
-    else:
-        trend = trend[-13:]
+    trend = agreement_selectors.active_by_month(on, 13) if trend is None else trend[-13:]
     active_now = trend[-1][1]
     year_ago = trend[0][1]
     hubs = Hub.objects.aggregate(
