@@ -59,7 +59,12 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     assert report["cpu_count"] >= 1
     assert report["data"]["survey_responses"] == 6
     pages = {p["key"]: p for p in report["pages"]}
-    assert set(pages) == MAIN_PAGES
+    assert set(pages) == MAIN_PAGES | {"floor"}
+    # The reference is measured like a page but never judged against the targets.
+    floor = pages.pop("floor")
+    assert floor["reference"] is True
+    assert (floor["met"], floor["reasons"]) == (None, [])
+    assert floor["p95_ms"] >= floor["median_ms"] > 0
     for key, page in pages.items():
         assert page["status"] == 200, key
         assert page["requests"] == 2, key
@@ -107,6 +112,8 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     assert "| cached median ms | cached p95 ms | cached queries |" in markdown
     assert "| import ÷ COPY |" in markdown
     assert "Where the import's time goes (seconds): copy " in markdown
+    assert "| Reference: the sign-in form, signed in | `/login/` |" in markdown
+    assert "| reference |" in markdown
     assert "| **first visit** |" in markdown
 
     # A second run replaces the region section instead of adding another.
