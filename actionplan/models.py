@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplan import rules
+from hubplan.locking import lock_version_field
 
 # Error messages, reused by forms, services and tests.
 END_BEFORE_START = _("Slutdatum kan inte vara före startdatum.")
@@ -185,16 +186,7 @@ class Activity(models.Model):
         help_text=_("Enkäter och kartläggningar som aktiviteten har genomfört."),
     )
 
-    # Optimistic locking: a form carries the value it was shown with, and a save
-    # whose value no longer matches is refused instead of overwriting someone else.
-    lock_version = models.PositiveIntegerField(
-        _("redigeringsversion"),
-        default=1,
-        editable=False,
-        help_text=_(
-            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
-        ),
-    )
+    lock_version = lock_version_field()  # optimistic locking (hubplan.locking)
     # Audit trail: every create, change and delete with user and time (simple-history).
     history = HistoricalRecords()
 

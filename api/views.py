@@ -83,9 +83,13 @@ class ApiView(APIView):
 
     pagination_class = Pagination
 
-    def paginated(self, items, serializer_class):
+    def paginated(self, items, serializer_class, row=None):
+        """One page of ``items`` serialised; ``row`` turns each item of the page into the
+        serializer's input (for answers with hidden small cells), the item itself if None."""
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, self.request, view=self)
+        if row is not None:
+            page = [row(item) for item in page]
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
@@ -325,15 +329,13 @@ class HubMonthlyUseView(ApiView):
             qs = qs.filter(month__year=year)
         if hub := f.get("hub"):
             qs = qs.filter(hub_id=hub)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
         user = request.user
 
         def cell(n):
             return visible(n, n, user)
 
-        rows = [
-            {
+        def row(u):
+            return {
                 "hub": u.hub_id,
                 "hub_name": u.hub.name,
                 "municipality": u.hub.municipality_id,
@@ -349,9 +351,8 @@ class HubMonthlyUseView(ApiView):
                 "desk_days_used": u.desk_days_used,
                 "occupancy_percent": None if u.occupancy is None else round(100 * u.occupancy, 1),
             }
-            for u in page
-        ]
-        return paginator.get_paginated_response(s.HubMonthlyUseSerializer(rows, many=True).data)
+
+        return self.paginated(qs, s.HubMonthlyUseSerializer, row=row)
 
 
 # --- agreements (aggregates only) -------------------------------------------------------
@@ -429,10 +430,9 @@ class SurveyRoundListView(ApiView):
         qs = survey_selectors.rounds().order_by("-date", "pk")
         if year := f.get("year"):
             qs = qs.filter(date__year=year)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        rows = [
-            {
+
+        def row(r):
+            return {
                 "id": r.pk,
                 "name": r.name,
                 "date": r.date,
@@ -440,9 +440,8 @@ class SurveyRoundListView(ApiView):
                 "organisation": r.organisation.name if r.organisation else None,
                 "responses": visible(r.n_responses, r.n_responses, request.user),
             }
-            for r in page
-        ]
-        return paginator.get_paginated_response(s.SurveyRoundSerializer(rows, many=True).data)
+
+        return self.paginated(qs, s.SurveyRoundSerializer, row=row)
 
 
 class SurveyFlowsView(ApiView):

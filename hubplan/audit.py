@@ -50,7 +50,20 @@ class SuperuserHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class HistoricalRecordAdmin(admin.ModelAdmin):
+class ReadOnlyAdminMixin:
+    """No add, change or delete in the admin: the rows are written elsewhere and only read here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoricalRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """All history rows of one model: read-only, newest first, superusers only."""
 
     list_display = ("history_date", "history_type", "history_user", "object_label")
@@ -70,15 +83,6 @@ class HistoricalRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _is_superuser(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def register_history(model, *, select_related: tuple[str, ...] = ()) -> None:

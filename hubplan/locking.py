@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from django import forms
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.models.signals import pre_save
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -56,6 +56,23 @@ from django.utils.translation import gettext_lazy as _
 
 FIELD = "lock_version"
 _EXPECTED = "_lock_version_expected"
+
+
+def lock_version_field() -> models.PositiveIntegerField:
+    """The ``lock_version`` field a model adds to take part in optimistic locking.
+
+    A form carries the value it was shown with, and a save whose value no longer
+    matches is refused instead of overwriting someone else.
+    """
+    return models.PositiveIntegerField(
+        _("redigeringsversion"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
+        ),
+    )
+
 
 STALE_MESSAGE = _(
     "Någon annan har sparat ändringar i ”%(object)s” sedan du öppnade sidan. Dina ändringar är "

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hubplan.locking import lock_version_field
 from hubs import business_case, rules
 
 # Error messages, reused by forms, services and tests.
@@ -188,16 +189,7 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
 
     constraint_fields = {"duplicate_name": "name"}
 
-    # Optimistic locking: a form carries the value it was shown with, and a save
-    # whose value no longer matches is refused instead of overwriting someone else.
-    lock_version = models.PositiveIntegerField(
-        _("redigeringsversion"),
-        default=1,
-        editable=False,
-        help_text=_(
-            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
-        ),
-    )
+    lock_version = lock_version_field()  # optimistic locking (hubplan.locking)
     # Audit trail: every create, change and delete with user and time (simple-history).
     history = HistoricalRecords()
 

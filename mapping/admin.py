@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from hubplan.audit import SuperuserHistoryAdmin, register_history
+from hubplan.audit import ReadOnlyAdminMixin, SuperuserHistoryAdmin, register_history
 from mapping.models import County, Municipality, Organisation, SurveyImport
 
 
@@ -30,22 +30,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyImport)
-class SurveyImportAdmin(SuperuserHistoryAdmin):
+class SurveyImportAdmin(ReadOnlyAdminMixin, SuperuserHistoryAdmin):
     """Read-only: imports are made and undone on the survey pages; here for their history."""
 
     list_display = ("pk", "round", "file_name", "status", "row_count", "user", "created")
     list_filter = ("status",)
     list_select_related = ("round", "user")
     search_fields = ("file_name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 register_history(SurveyImport)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hubplan.locking import lock_version_field
 from remoteagreements import personnummer as pnr
 
 DEFAULT_REIMBURSEMENT_TERMS = _(
@@ -330,16 +331,7 @@ class DistanceAgreement(models.Model):
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrat"), auto_now=True)
 
-    # Optimistic locking: a form carries the value it was shown with, and a save
-    # whose value no longer matches is refused instead of overwriting someone else.
-    lock_version = models.PositiveIntegerField(
-        _("redigeringsversion"),
-        default=1,
-        editable=False,
-        help_text=_(
-            "Räknas upp vid varje sparning; skyddar mot att två personer skriver över varandra."
-        ),
-    )
+    lock_version = lock_version_field()  # optimistic locking (hubplan.locking)
     # Audit trail: every create, change and delete with user and time (simple-history).
     history = HistoricalRecords()
 
