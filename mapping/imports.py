@@ -40,11 +40,8 @@ from django.utils.translation import gettext_noop
 
 from hubplan.tabular import normalise_header, parse_decimal, read_table
 from mapping.models import (
-    CommutingFlow,
     Municipality,
-    MunicipalityMigration,
     Organisation,
-    RecruitmentNeed,
     SurveyImport,
     SurveyResponse,
     SurveyRound,
@@ -670,183 +667,19 @@ def _import_staged(
 
 
 # --- SCB RAMS commuting and kommun context ----------------------------------------------------
+# Read as SCB's PxWeb writes them (titles, years as columns, the matrix, BE0101, extra
+# dimensions summed or selected): mapping.scb. Imported lazily, since it uses this module.
 
 
-def _find(headers: list[str], *names: str) -> str | None:
-    folded = {normalise_header(h): h for h in headers}
-    for name in names:  # an exact match first: "år" must not find "arbetsställekommun"
-        if name in folded:
-            return folded[name]
-    for name in names:
-        for key, header in folded.items():
-            if key.startswith(name):
-                return header
-    return None
+def import_rams(path: str | Path, *, choice=None) -> Report:
+    """SCB RAMS commuting flows (bostadskommun × arbetsställekommun × år); see mapping.scb."""
+    from mapping import scb
+
+    return scb.import_rams(path, choice=choice)
 
 
-def _count(value, row, column, report) -> int | None:
-    try:
-        number = parse_decimal(value)
-    except ValueError:
-        number = None
-    if number is None or number < 0 or number != number.to_integral_value():
-        # SCB marks suppressed cells with ".." which we skip rather than fail on.
-        if str(value).strip() in ("..", "."):
-            return None
-        report.add(RowError(row, column, str(value), _(ERR_WHOLE_NUMBER)))
-        return None
-    if number > MAX_COUNT:  # more than the database's integer holds
-        report.add(RowError(row, column, str(value), _(ERR_RANGE).format(low=0, high=MAX_COUNT)))
-        return None
-    return int(number)
+def import_context(path: str | Path, *, choice=None) -> Report:
+    """BE0101 migration and recruitment needs per kommun and år; see mapping.scb."""
+    from mapping import scb
 
-
-def import_rams(path: str | Path) -> Report:
-    """SCB's commuting table: bostadskommun × arbetsställekommun, years as columns or an år column.
-
-    Kommuner may be codes, names or SCB's "2380 Östersund". Existing
-    (home, workplace, year) figures are updated, so a second import adds nothing.
-    """
-    report = Report()
-    resolve = MunicipalityResolver()
-    objs: dict[tuple, CommutingFlow] = {}
-    next_row = 2
-    for frame in chunks(path):
-        headers = [str(h) for h in frame.columns]
-        home_col = _find(headers, "bostadskommun", "hemkommun", "home", "region")
-        work_col = _find(
-            headers, "arbetsstallekommun", "arbetsplatskommun", "arbetsstalleregion", "work"
-        )
-        year_col = _find(headers, "ar", "year")
-        value_col = _find(headers, "antal", "pendlare", "commuters", "forvarvsarbetande")
-        year_cols = [h for h in headers if re.fullmatch(r"\d{4}", h.strip())]
-        if not home_col or not work_col or not (year_cols or (year_col and value_col)):
-            report.add(
-                RowError(
-                    1,
-                    "",
-                    "",
-                    _("Hittar inte kolumnerna för bostadskommun, arbetsställekommun och år."),
-                )
-            )
-            return report
-        for number, row in _rows(frame, next_row):
-            report.total_rows += 1
-            home, work = resolve(row[home_col] or ""), resolve(row[work_col] or "")
-            if not home or not work:
-                bad = home_col if not home else work_col
-                report.add(RowError(number, bad, str(row[bad]), _(ERR_UNKNOWN_MUNICIPALITY)))
-                continue
-            if year_cols:
-                pairs = [(int(h), row[h]) for h in year_cols]
-            else:
-                year = _count(row[year_col], number, year_col, report)
-                if year is not None and not 1968 <= year <= 2100:
-                    report.add(
-                        RowError(
-                            number,
-                            year_col,
-                            str(row[year_col]),
-                            _(ERR_RANGE).format(low=1968, high=2100),
-                        )
-                    )
-                    year = None
-                if year is None:
-                    continue
-                pairs = [(year, row[value_col])]
-            for year, raw in pairs:
-                n = _count(raw, number, str(year), report)
-                if n is not None:
-                    objs[(home, work, year)] = CommutingFlow(
-                        home_municipality_id=home,
-                        workplace_municipality_id=work,
-                        year=year,
-                        commuters=n,
-                    )
-        next_row += len(frame)
-    if report.ok:
-        with transaction.atomic():
-            CommutingFlow.objects.bulk_create(
-                list(objs.values()),
-                batch_size=BATCH_ROWS,
-                update_conflicts=True,
-                unique_fields=["home_municipality", "workplace_municipality", "year"],
-                update_fields=["commuters"],
-            )
-        report.imported = len(objs)
-    return report
-
-
-def import_context(path: str | Path) -> Report:
-    """Kommun context: migration (kommun, år, inflyttade, utflyttade) and/or
-    recruitment needs (kommun, år, sektor, rekryteringsbehov). Upserts, so a
-    second import of the same file adds nothing."""
-    report = Report()
-    resolve = MunicipalityResolver()
-    migrations: dict[tuple, MunicipalityMigration] = {}
-    needs: dict[tuple, RecruitmentNeed] = {}
-    next_row = 2
-    for frame in chunks(path):
-        headers = [str(h) for h in frame.columns]
-        kommun = _find(headers, "kommun", "municipality")
-        year = _find(headers, "ar", "year")
-        inflow = _find(headers, "inflyttade", "in_migration", "inflyttning")
-        outflow = _find(headers, "utflyttade", "out_migration", "utflyttning")
-        sector = _find(headers, "sektor", "sector", "bransch")
-        needed = _find(headers, "rekryteringsbehov", "needed", "recruitment")
-        if not kommun or not year or not ((inflow and outflow) or (sector and needed)):
-            report.add(
-                RowError(
-                    1,
-                    "",
-                    "",
-                    _(
-                        "Filen behöver kolumnerna kommun och år samt inflyttade och utflyttade eller sektor och rekryteringsbehov."
-                    ),
-                )
-            )
-            return report
-        for number, row in _rows(frame, next_row):
-            report.total_rows += 1
-            code = resolve(row[kommun] or "")
-            if not code:
-                report.add(RowError(number, kommun, str(row[kommun]), _(ERR_UNKNOWN_MUNICIPALITY)))
-                continue
-            y = _count(row[year], number, year, report)
-            if y is None or not 1968 <= y <= 2100:
-                continue
-            if inflow and outflow and row.get(inflow) not in (None, ""):
-                i, o = (
-                    _count(row[inflow], number, inflow, report),
-                    _count(row[outflow], number, outflow, report),
-                )
-                if i is not None and o is not None:
-                    migrations[(code, y)] = MunicipalityMigration(
-                        municipality_id=code, year=y, in_migration=i, out_migration=o
-                    )
-            if sector and needed and row.get(sector):
-                if "\x00" in row[sector]:
-                    report.add(RowError(number, sector, row[sector], _(ERR_NUL)))
-                    continue
-                n = _count(row[needed], number, needed, report)
-                if n is not None:
-                    needs[(code, y, row[sector].strip())] = RecruitmentNeed(
-                        municipality_id=code, year=y, sector=row[sector].strip()[:100], needed=n
-                    )
-        next_row += len(frame)
-    if report.ok:
-        with transaction.atomic():
-            MunicipalityMigration.objects.bulk_create(
-                list(migrations.values()),
-                update_conflicts=True,
-                unique_fields=["municipality", "year"],
-                update_fields=["in_migration", "out_migration"],
-            )
-            RecruitmentNeed.objects.bulk_create(
-                list(needs.values()),
-                update_conflicts=True,
-                unique_fields=["municipality", "year", "sector"],
-                update_fields=["needed"],
-            )
-        report.imported = len(migrations) + len(needs)
-    return report
+    return scb.import_context(path, choice=choice)

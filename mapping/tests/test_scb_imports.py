@@ -1,0 +1,398 @@
+"""SCB files as SCB's PxWeb writes them: RAMS commuting and BE0101 migration, to hand-checked figures.
+
+Every file is built here by a small generator in the layout PxWeb saves
+("med rubrik": a title line, a blank line, the table, footnotes; Windows-1252,
+';' and quotes; or UTF-8 and ','; or XLSX with stub labels only where they
+change), not by the app's own template.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from mapping import scb
+from mapping.models import CommutingFlow, MunicipalityMigration, RecruitmentNeed
+
+pytestmark = pytest.mark.django_db
+
+KROKOM, OSTERSUND, ARE = "2309", "2380", "2321"
+TITLE = "Förvärvsarbetande 16-74 år efter bostadskommun, arbetsställekommun, kön och år"
+FOOTNOTES = ["", "Fotnoter:", "Uppgifterna avser november respektive år.", "Källa: SCB, RAMS"]
+
+
+def pxweb_csv(header, rows, *, title=TITLE, sep=";", encoding="cp1252", footnotes=True) -> bytes:
+    """A PxWeb CSV: every cell quoted, CRLF; with rubrik a title line and a blank line first."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    if title:
+        out.write(f'"{title}"\r\n\r\n')
+    writer.writerow(header)
+    writer.writerows(rows)
+    if footnotes:
+        for line in FOOTNOTES:
+            out.write(f'"{line}"\r\n' if line else "\r\n")
+    return out.getvalue().encode(encoding)
+
+
+def pxweb_xlsx(header, rows, *, title=TITLE, stubs=2) -> bytes:
+    """PxWeb's Excel export: title in A1, a blank row, the table; a stub label only where it changes."""
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+        sheet.append([])
+    sheet.append(header)
+    previous = [None] * stubs
+    for row in rows:
+        cells = list(row)
+        for i in range(stubs):
+            if cells[i] == previous[i] and all(cells[j] == previous[j] for j in range(i)):
+                cells[i] = None
+            else:
+                previous[i] = row[i]
+        previous = list(row[:stubs])
+        sheet.append([int(c) if isinstance(c, str) and c.isdigit() else c for c in cells])
+    for line in FOOTNOTES:
+        sheet.append([line or None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write(tmp_path, content: bytes, name="scb.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def flows() -> dict[tuple, int]:
+    return {
+        (f.home_municipality_id, f.workplace_municipality_id, f.year): f.commuters
+        for f in CommutingFlow.objects.all()
+    }
+
+
+# Hand-checked figures: män + kvinnor per pair and year.
+KON_ROWS = [
+    ("2309 Krokom", "2309 Krokom", "män", "1500", "1510"),
+    ("2309 Krokom", "2309 Krokom", "kvinnor", "1400", "1420"),
+    ("2309 Krokom", "2380 Östersund", "män", "1700", "1650"),
+    ("2309 Krokom", "2380 Östersund", "kvinnor", "1510", "1650"),
+    ("2380 Östersund", "2309 Krokom", "män", "300", ".."),
+    ("2380 Östersund", "2309 Krokom", "kvinnor", "250", "260"),
+]
+KON_HEADER = ["bostadskommun", "arbetsställekommun", "kön", "2021", "2022"]
+KON_SUM = {
+    (KROKOM, KROKOM, 2021): 2900,
+    (KROKOM, KROKOM, 2022): 2930,
+    (KROKOM, OSTERSUND, 2021): 3210,
+    (KROKOM, OSTERSUND, 2022): 3300,
+    (OSTERSUND, KROKOM, 2021): 550,
+    # (Östersund → Krokom, 2022): män suppressed, so the sum is unknown: not imported.
+}
+
+
+def test_a_long_file_with_kon_is_refused_until_the_planner_chooses_and_never_halves_a_flow(
+    tmp_path, reference_data
+):
+    """The issue's case: 204 values "imported", every flow halved (the last row per pair kept)."""
+    path = write(tmp_path, pxweb_csv(KON_HEADER, KON_ROWS))
+    report = scb.import_rams(path)
+    assert not report.ok and report.needs_choice
+    assert "kön: män (10), kvinnor (12)" in report.lines()[-1] or "kön" in report.errors[0].column
+    assert "män" in report.errors[0].reason and "kvinnor" in report.errors[0].reason
+    assert CommutingFlow.objects.count() == 0
+
+    report = scb.import_rams(path, choice=scb.Choice(sum_all=True))
+    assert report.ok, report.lines()
+    assert flows() == KON_SUM
+    assert report.imported == 5 and report.suppressed == 1
+    assert any("1 värden var undertryckta" in line for line in report.lines())
+
+
+def test_selecting_one_kon_imports_that_value_only(tmp_path, reference_data):
+    path = write(tmp_path, pxweb_csv(KON_HEADER, KON_ROWS))
+    report = scb.import_rams(path, choice=scb.Choice(select={"Kön": "Kvinnor"}))
+    assert report.ok, report.lines()
+    assert flows()[(KROKOM, OSTERSUND, 2022)] == 1650
+    assert flows()[(OSTERSUND, KROKOM, 2022)] == 260
+    assert len(flows()) == 6
+
+
+def test_a_totalt_value_of_a_summed_dimension_is_left_out_not_counted_twice(
+    tmp_path, reference_data
+):
+    rows = [
+        ("2309 Krokom", "2380 Östersund", "män", "1700"),
+        ("2309 Krokom", "2380 Östersund", "kvinnor", "1510"),
+        ("2309 Krokom", "2380 Östersund", "totalt", "3210"),
+    ]
+    path = write(tmp_path, pxweb_csv(["bostadskommun", "arbetsställekommun", "kön", "2021"], rows))
+    report = scb.import_rams(path, choice=scb.Choice(sum_all=True))
+    assert report.ok, report.lines()
+    assert flows() == {(KROKOM, OSTERSUND, 2021): 3210}
+    assert report.ignored_totals == {"totalt": 1}
+    # … and selecting the total gives the same figure.
+    CommutingFlow.objects.all().delete()
+    assert scb.import_rams(path, choice=scb.Choice(select={"kön": "totalt"})).ok
+    assert flows() == {(KROKOM, OSTERSUND, 2021): 3210}
+
+
+@pytest.mark.parametrize(
+    "title,sep,encoding,footnotes",
+    [
+        (TITLE, ";", "cp1252", True),  # "Semikolonavgränsad med rubrik"
+        (None, ";", "cp1252", False),  # "… utan rubrik"
+        (TITLE, ",", "utf-8", True),  # PxWeb 2: UTF-8, comma
+        (None, "\t", "utf-8-sig", False),  # tab separated, with BOM
+    ],
+)
+def test_pxweb_rams_with_and_without_title_and_years_as_columns(
+    tmp_path, reference_data, title, sep, encoding, footnotes
+):
+    rows = [
+        ("2309 Krokom", "2380 Östersund", "3210", "3300"),
+        ("Östersunds kommun", "Krokom", "550", "-"),
+        ("2321", "Östersund", "1 204", "."),
+    ]
+    header = ["bostadskommun", "arbetsställekommun", "2021", "2022"]
+    path = write(
+        tmp_path,
+        pxweb_csv(header, rows, title=title, sep=sep, encoding=encoding, footnotes=footnotes),
+    )
+    report = scb.import_rams(path)
+    assert report.ok, report.lines()
+    assert flows() == {
+        (KROKOM, OSTERSUND, 2021): 3210,
+        (KROKOM, OSTERSUND, 2022): 3300,
+        (OSTERSUND, KROKOM, 2021): 550,
+        (ARE, OSTERSUND, 2021): 1204,
+    }
+    assert report.suppressed == 2 and report.imported == 4
+
+
+def test_years_as_an_ar_column_with_a_value_column(tmp_path, reference_data):
+    rows = [
+        ("2309 Krokom", "2380 Östersund", "2021", "3210"),
+        ("2309 Krokom", "2380 Östersund", "2022", "3300"),
+    ]
+    header = ["bostadskommun", "arbetsställekommun", "år", "Förvärvsarbetande 16-74 år"]
+    assert scb.import_rams(write(tmp_path, pxweb_csv(header, rows))).ok
+    assert flows() == {(KROKOM, OSTERSUND, 2021): 3210, (KROKOM, OSTERSUND, 2022): 3300}
+
+
+def test_the_matrix_layout_with_workplaces_as_columns_and_a_totalt_column_ignored(
+    tmp_path, reference_data
+):
+    """As ArRegPend2 writes it: år and kön as stubs, "(bostad)" and "(arbetsställe)" suffixes."""
+    header = [
+        "år",
+        "kön",
+        "bostadskommun",
+        "2309 Krokom (arbetsställe)",
+        "2380 Östersund (arbetsställe)",
+        "Totalt",
+    ]
+    rows = [
+        ("2023", "totalt", "2309 Krokom (bostad)", "2900", "3210", "6110"),
+        ("2023", "totalt", "2380 Östersund (bostad)", "550", "25000", "25550"),
+        ("2023", "totalt", "Totalt", "3450", "28210", "31660"),
+    ]
+    report = scb.import_rams(write(tmp_path, pxweb_csv(header, rows, title="Sysselsatta 15-74 år")))
+    assert report.ok, report.lines()
+    assert flows() == {
+        (KROKOM, KROKOM, 2023): 2900,
+        (KROKOM, OSTERSUND, 2023): 3210,
+        (OSTERSUND, KROKOM, 2023): 550,
+        (OSTERSUND, OSTERSUND, 2023): 25000,
+    }
+    assert report.ignored_totals == {"Totalt": 2}
+
+
+def test_a_matrix_takes_its_year_from_the_title_line(tmp_path, reference_data):
+    header = ["bostadskommun", "Krokom", "Östersund", "Samtliga kommuner"]
+    rows = [("Krokom", "2900", "3210", "6110"), ("Östersund", "550", "25000", "25550")]
+    path = write(tmp_path, pxweb_csv(header, rows, title="Förvärvsarbetande 2022"))
+    assert scb.import_rams(path).ok
+    assert flows()[(OSTERSUND, KROKOM, 2022)] == 550
+    # Without a year anywhere the file is refused.
+    CommutingFlow.objects.all().delete()
+    report = scb.import_rams(write(tmp_path, pxweb_csv(header, rows, title="Förvärvsarbetande")))
+    assert not report.ok and "Året saknas" in report.errors[0].reason
+    assert CommutingFlow.objects.count() == 0
+
+
+def test_pxweb_xlsx_with_title_and_stub_labels_only_where_they_change(tmp_path, reference_data):
+    path = write(tmp_path, pxweb_xlsx(KON_HEADER, KON_ROWS, stubs=2), "scb.xlsx")
+    report = scb.import_rams(path, choice=scb.Choice(sum_all=True))
+    assert report.ok, report.lines()
+    assert flows() == KON_SUM
+
+
+def test_a_duplicate_pair_is_refused_with_both_rows_named(tmp_path, reference_data):
+    rows = [
+        ("2309 Krokom", "2380 Östersund", "3210"),
+        ("2380 Östersund", "2309 Krokom", "550"),
+        ("Krokoms kommun", "Östersund", "3300"),
+    ]
+    path = write(tmp_path, pxweb_csv(["bostadskommun", "arbetsställekommun", "2021"], rows))
+    report = scb.import_rams(path)
+    assert not report.ok
+    (error,) = report.errors
+    # Title row 1, blank row 2, header row 3: the data are rows 4-6.
+    assert (error.row, error.column, error.value) == (6, "2021", "3300")
+    assert "rad 4" in error.reason
+    assert CommutingFlow.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cell,column,reason",
+    [
+        (("Stockholms län", "2380 Östersund", "3210"), "bostadskommun", "Okänd kommun"),
+        (("2309 Krokom", "2380 Östersund", "3 210,5"), "2021", "heltal"),
+        (("2309 Krokom", "2380 Östersund", ""), "2021", "saknas"),
+        (("2309 Krokom", "2380 Östersund", "-5"), "2021", "heltal"),
+    ],
+)
+def test_a_bad_cell_refuses_the_whole_file_naming_row_and_column(
+    tmp_path, reference_data, cell, column, reason
+):
+    rows = [("2380 Östersund", "2309 Krokom", "550"), cell]
+    path = write(tmp_path, pxweb_csv(["bostadskommun", "arbetsställekommun", "2021"], rows))
+    report = scb.import_rams(path)
+    assert not report.ok
+    assert (report.errors[0].row, report.errors[0].column) == (5, column)
+    assert reason in report.errors[0].reason
+    assert CommutingFlow.objects.count() == 0
+
+
+# --- BE0101 migration -------------------------------------------------------------------------
+
+
+def migrations() -> dict[tuple, tuple[int, int]]:
+    return {
+        (m.municipality_id, m.year): (m.in_migration, m.out_migration)
+        for m in MunicipalityMigration.objects.all()
+    }
+
+
+def test_be0101_with_measures_and_years_in_the_heading_and_kon_summed(tmp_path, reference_data):
+    """BE0101J/Flyttningar97 pivoted as PxWeb offers: region and kön as stubs."""
+    header = [
+        "region",
+        "kön",
+        "Inflyttningar 2021",
+        "Inflyttningar 2022",
+        "Utflyttningar 2021",
+        "Utflyttningar 2022",
+    ]
+    rows = [
+        ("2380 Östersund", "män", "1500", "1550", "1400", "1380"),
+        ("2380 Östersund", "kvinnor", "1600", "1580", "1450", "1500"),
+        ("2309 Krokom", "män", "400", "390", "350", ".."),
+        ("2309 Krokom", "kvinnor", "420", "410", "360", "370"),
+    ]
+    path = write(tmp_path, pxweb_csv(header, rows, title="Flyttningar efter region, kön och år"))
+    assert scb.import_context(path).needs_choice
+    report = scb.import_context(path, choice=scb.Choice(sum_all=True))
+    assert report.ok, report.lines()
+    assert migrations() == {
+        (OSTERSUND, 2021): (3100, 2850),
+        (OSTERSUND, 2022): (3130, 2880),
+        (KROKOM, 2021): (820, 710),
+    }
+    assert report.suppressed == 1
+
+
+def test_be0101_with_tabellinnehall_as_a_stub_and_other_measures_reported(tmp_path, reference_data):
+    header = ["region", "tabellinnehåll", "2022", "2023"]
+    rows = [
+        ("2380 Östersund", "Inflyttningar", "3130", "3050"),
+        ("2380 Östersund", "Utflyttningar", "2880", "2990"),
+        ("2380 Östersund", "Invandringar", "410", "380"),
+        ("2305 Bräcke", "Inflyttningar", "250", "240"),
+        ("2305 Bräcke", "Utflyttningar", "270", "265"),
+    ]
+    path = write(tmp_path, pxweb_xlsx(header, rows, title="Flyttningar", stubs=1), "be0101.xlsx")
+    report = scb.import_context(path)
+    assert report.ok, report.lines()
+    assert migrations() == {
+        (OSTERSUND, 2022): (3130, 2880),
+        (OSTERSUND, 2023): (3050, 2990),
+        ("2305", 2022): (250, 270),
+        ("2305", 2023): (240, 265),
+    }
+    assert any("Invandringar (2)" in line for line in report.lines())
+
+
+def test_be0101_with_only_inflyttningar_for_a_year_is_refused(tmp_path, reference_data):
+    header = ["region", "tabellinnehåll", "2022"]
+    rows = [("2380 Östersund", "Inflyttningar", "3130")]
+    report = scb.import_context(write(tmp_path, pxweb_csv(header, rows)))
+    assert not report.ok and "utflyttade saknas" in report.errors[0].reason
+    assert report.errors[0].row == 4
+    assert MunicipalityMigration.objects.count() == 0
+
+
+def test_recruitment_needs_with_years_as_columns(tmp_path, reference_data):
+    header = ["kommun", "sektor", "2025", "2026"]
+    rows = [("Bräcke", "Vård och omsorg", "40", "45"), ("Bräcke", "Utbildning", "12", "..")]
+    report = scb.import_context(write(tmp_path, pxweb_csv(header, rows, title=None)))
+    assert report.ok, report.lines()
+    assert dict(((r.sector, r.year), r.needed) for r in RecruitmentNeed.objects.all()) == {
+        ("Vård och omsorg", 2025): 40,
+        ("Vård och omsorg", 2026): 45,
+        ("Utbildning", 2025): 12,
+    }
+
+
+# --- Commands and pages -----------------------------------------------------------------------
+
+
+def test_the_import_rams_command_sums_or_selects_and_refuses_with_exit_status(
+    tmp_path, reference_data
+):
+    path = write(tmp_path, pxweb_csv(KON_HEADER, KON_ROWS))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_rams", str(path), stdout=out)
+    assert "kön" in out.getvalue() and CommutingFlow.objects.count() == 0
+    call_command("import_rams", str(path), "--sum-dimensions", stdout=io.StringIO())
+    assert flows() == KON_SUM
+    call_command("import_rams", str(path), "--select", "kön=män", stdout=io.StringIO())
+    assert flows()[(KROKOM, OSTERSUND, 2021)] == 1700
+    with pytest.raises(CommandError):
+        call_command("import_rams", str(path), "--select", "ålder=16-19", stdout=io.StringIO())
+
+
+def test_the_import_context_command(tmp_path, reference_data):
+    header = ["region", "tabellinnehåll", "2022"]
+    rows = [
+        ("2380 Östersund", "Inflyttningar", "3130"),
+        ("2380 Östersund", "Utflyttningar", "2880"),
+    ]
+    path = write(tmp_path, pxweb_csv(header, rows))
+    call_command("import_context", str(path), stdout=io.StringIO())
+    assert migrations() == {(OSTERSUND, 2022): (3130, 2880)}
+
+
+def test_the_rams_page_asks_for_a_choice_then_imports_the_sum(client_for, planner, reference_data):
+    client = client_for(planner)
+    content = pxweb_csv(KON_HEADER, KON_ROWS)
+    page = client.post(
+        "/surveys/rams/", {"file": SimpleUploadedFile("rams.csv", content)}, follow=True
+    )
+    text = page.content.decode()
+    assert "Inget importerades" in text and "kvinnor" in text
+    assert CommutingFlow.objects.count() == 0
+    client.post(
+        "/surveys/rams/",
+        {"file": SimpleUploadedFile("rams.csv", content), "sum_dimensions": "on"},
+    )
+    assert flows() == KON_SUM
