@@ -541,3 +541,105 @@ class RecruitmentNeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:context")
+
+
+# --- Dygnsvila from shift schedules (mapping.shifts) -------------------------------------------
+
+
+class ShiftImport(models.Model):
+    """One imported shift list (schemaunderlag), kept only as its figures.
+
+    A person's shift pattern is personal data, so neither person ids nor shifts are
+    stored: the import keeps what was read and the per-(employer, unit) aggregates in
+    :class:`ShiftRestGroup`, computed once at import (:mod:`mapping.shifts`).
+    """
+
+    name = models.CharField(_("namn"), max_length=200, help_text=_("T.ex. Schema vecka 10–13."))
+    file_name = models.CharField(_("filnamn"), max_length=255, blank=True)
+    first_date = models.DateField(_("första passdag"))
+    last_date = models.DateField(_("sista passdag"))
+    shift_count = models.PositiveIntegerField(_("pass"))
+    people = models.PositiveIntegerField(_("personer"))
+    people_short = models.PositiveIntegerField(_("personer med dygnsvila under 11 timmar"))
+    short_rests = models.PositiveIntegerField(_("viloperioder under 11 timmar"))
+    worst_rest_minutes = models.PositiveIntegerField(
+        _("kortaste vila (minuter)"),
+        null=True,
+        blank=True,
+        help_text=_("Tom när ingen person har två pass."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("importerad av"),
+    )
+    created = models.DateTimeField(_("importerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schemaimport")
+        verbose_name_plural = _("schemaimporter")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(people_short__lte=models.F("people")),
+                name="shift_import_short_within_people",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_date__lte=models.F("last_date")),
+                name="shift_import_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:shift-detail", args=[self.pk])
+
+
+class ShiftRestGroup(models.Model):
+    """Daily rest of the people of one unit of one employer in a :class:`ShiftImport`.
+
+    The row with an empty unit is the employer as a whole, counted per person (someone
+    working in two units counts once), so it is not the sum of the unit rows.
+    """
+
+    schedule = models.ForeignKey(
+        ShiftImport, on_delete=models.CASCADE, related_name="groups", verbose_name=_("schemaimport")
+    )
+    employer = models.CharField(_("arbetsgivare"), max_length=200)
+    employer_kind = models.CharField(
+        _("typ av arbetsgivare"), max_length=20, choices=SurveyResponse.Employer.choices
+    )
+    unit = models.CharField(
+        _("enhet"), max_length=200, blank=True, help_text=_("Tom för arbetsgivaren som helhet.")
+    )
+    people = models.PositiveIntegerField(_("personer"))
+    people_short = models.PositiveIntegerField(_("personer med dygnsvila under 11 timmar"))
+    short_rests = models.PositiveIntegerField(_("viloperioder under 11 timmar"))
+    worst_rest_minutes = models.PositiveIntegerField(
+        _("kortaste vila (minuter)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("dygnsvila per enhet")
+        verbose_name_plural = _("dygnsvila per enhet")
+        ordering = ["schedule", "employer", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "employer", "unit"], name="shift_rest_group_unique_unit"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(people_short__lte=models.F("people")),
+                name="shift_rest_group_short_within_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} / {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return self.schedule.get_absolute_url()

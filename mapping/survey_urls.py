@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from mapping import shift_views
 from mapping import survey_views as views
 
 app_name = "surveys"
@@ -18,4 +19,13 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
     path("rams/", views.RamsView.as_view(), name="rams"),
     path("context/", views.ContextView.as_view(), name="context"),
+    # Daily rest from shift schedules (mapping.shifts): only aggregates are stored.
+    path("shifts/", shift_views.ShiftImportListView.as_view(), name="shift-list"),
+    path("shifts/import/", shift_views.ShiftImportCreateView.as_view(), name="shift-import"),
+    path("shifts/<int:pk>/", shift_views.ShiftImportDetailView.as_view(), name="shift-detail"),
+    path(
+        "shifts/<int:pk>/delete/",
+        shift_views.ShiftImportDeleteView.as_view(),
+        name="shift-delete",
+    ),
 ]

@@ -20,6 +20,11 @@ MATRIX = {
     # Everyone reads RAMS and the kommun context; uploading needs Planerare.
     "surveys:rams": read_all_write(PLANNERS),
     "surveys:context": read_all_write(PLANNERS),
+    # Daily rest from shift schedules: everyone reads the aggregates, Planerare import.
+    "surveys:shift-list": read(),
+    "surveys:shift-import": only(PLANNERS),  # an empty POST shows the form with its errors
+    "surveys:shift-detail": read(),
+    "surveys:shift-delete": only(PLANNERS, post=302),  # an empty POST confirms
 }
 
 SAMPLE_OBJECTS = {
@@ -28,4 +33,6 @@ SAMPLE_OBJECTS = {
     "surveys:round-delete": "mapping.SurveyRound",
     "surveys:import-detail": "mapping.SurveyImport",
     "surveys:import-progress": "mapping.SurveyImport",
+    "surveys:shift-detail": "mapping.ShiftImport",
+    "surveys:shift-delete": "mapping.ShiftImport",
 }

@@ -1,0 +1,172 @@
+"""Daily rest from shift schedules (/surveys/shifts/): the imports, one report each, the upload.
+
+Every signed-in user reads the reports; Planerare import and delete. Only aggregates
+are stored (mapping.shifts), and a group of fewer than five people is hidden from
+non-HR roles, with enough further groups hidden that no total gives it away.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.generic import DeleteView, DetailView, FormView, ListView
+
+from hubplan.access import PlannerRequiredMixin
+from hubplan.privacy import hidden_cells, visible
+from hubplan.tabular import TableError
+from mapping import charts, shifts
+from mapping.models import ShiftImport, SurveyResponse
+from mapping.shift_forms import ShiftImportForm
+
+
+class ShiftImportListView(ListView):
+    """Every imported shift list with its overall figures, stored on the import itself."""
+
+    template_name = "mapping/shifts/shift_list.html"
+    context_object_name = "schedules"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return ShiftImport.objects.select_related("user").order_by("-created", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["rows"] = [
+            {
+                "schedule": s,
+                "people": visible(s.people, s.people, user),
+                "share": visible(_share(s.people_short, s.people), s.people, user),
+                "worst": visible(shifts.hours_minutes(s.worst_rest_minutes), s.people, user),
+            }
+            for s in context["schedules"]
+        ]
+        context["minimum_hours"] = shifts.MINIMUM_DAILY_REST_HOURS
+        return context
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _row(group, show: bool, kinds: dict) -> dict:
+    """One table row; every figure None when the group is hidden."""
+    if not show:
+        figures = dict.fromkeys(("people", "people_short", "share", "short_rests", "worst"))
+    else:
+        figures = {
+            "people": group.people,
+            "people_short": group.people_short,
+            "share": _share(group.people_short, group.people),
+            "short_rests": group.short_rests,
+            "worst": shifts.hours_minutes(group.worst_rest_minutes),
+        }
+    return {
+        "employer": group.employer,
+        "kind": kinds.get(group.employer_kind, group.employer_kind),
+        "unit": group.unit,
+        **figures,
+    }
+
+
+class ShiftImportDetailView(DetailView):
+    """One import: people with a rest under 11 h per employer and per unit, and a chart."""
+
+    model = ShiftImport
+    template_name = "mapping/shifts/shift_detail.html"
+    context_object_name = "schedule"
+
+    def get_queryset(self):
+        return ShiftImport.objects.select_related("user")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        s = self.object
+        groups = list(s.groups.all())
+        employers = [g for g in groups if not g.unit]
+        units = [g for g in groups if g.unit]
+        # Employers against the overall total, units against their employer's row: hide
+        # the small groups and, where one would follow by subtraction, the next smallest.
+        hidden_employers = hidden_cells({("all", g.employer): g.people for g in employers}, user)
+        hidden_units = hidden_cells({(g.employer, g.unit): g.people for g in units}, user)
+        kinds = dict(SurveyResponse.Employer.choices)
+        context["employer_rows"] = [
+            _row(g, ("all", g.employer) not in hidden_employers, kinds) for g in employers
+        ]
+        context["unit_rows"] = [
+            _row(g, (g.employer, g.unit) not in hidden_units, kinds) for g in units
+        ]
+        context["total"] = {
+            "people": visible(s.people, s.people, user),
+            "people_short": visible(s.people_short, s.people, user),
+            "share": visible(_share(s.people_short, s.people), s.people, user),
+            "short_rests": visible(s.short_rests, s.people, user),
+            "worst": visible(shifts.hours_minutes(s.worst_rest_minutes), s.people, user),
+        }
+        shown = [r for r in context["unit_rows"] if r["share"] is not None]
+        if shown:
+            context["chart"] = charts.bars(
+                [f"{r['employer']} – {r['unit']}" for r in shown],
+                [r["share"] for r in shown],
+                title=_("Andel personer med dygnsvila under 11 timmar (%)"),
+                horizontal=True,
+            )
+        context["minimum_hours"] = shifts.MINIMUM_DAILY_REST_HOURS
+        return context
+
+
+class ShiftImportCreateView(PlannerRequiredMixin, FormView):
+    """Upload, check every row, and store the figures, or show the grouped errors."""
+
+    form_class = ShiftImportForm
+    template_name = "mapping/shifts/shift_import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = shifts.COLUMNS
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            schedule = shifts.import_shift_list(
+                fileobj=upload.file if hasattr(upload, "file") else upload,
+                name=form.cleaned_data["name"],
+                file_name=upload.name,
+                user=self.request.user,
+            )
+        except TableError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        except shifts.ShiftsRejected as exc:
+            form.add_error(
+                "file",
+                _("Inget importerades: %(n)d fel i filen. Rätta filen och försök igen.")
+                % {"n": exc.report.error_count},
+            )
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, report=exc.report, error_groups=exc.report.groups()
+                )
+            )
+        messages.success(
+            self.request,
+            _("%(shifts)d pass för %(people)d personer lästes in.")
+            % {"shifts": schedule.shift_count, "people": schedule.people},
+        )
+        return redirect(schedule)
+
+
+class ShiftImportDeleteView(PlannerRequiredMixin, DeleteView):
+    model = ShiftImport
+    template_name = "mapping/shifts/shift_confirm_delete.html"
+    context_object_name = "schedule"
+    success_url = reverse_lazy("surveys:shift-list")
+
+    def form_valid(self, form):
+        self.object.delete()
+        messages.success(self.request, _("Schemaimporten togs bort."))
+        return redirect(self.success_url)
