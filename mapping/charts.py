@@ -174,3 +174,34 @@ def trend_lines(series: dict[str, list[tuple[int, int]]], *, title: str) -> dict
     )
     fig.update_layout(height=380, yaxis_title=title)
     return figure_data(fig)
+
+
+def commuting_heatmap(flows: list[dict], *, title: str) -> dict:
+    """RAMS matrix: home kommun as rows, workplace kommun as columns, commuters as colour.
+
+    ``flows`` are :func:`mapping.selectors.rams_flows` rows. A pair with no figure is a
+    gap, not 0: SCB leaves out pairs it suppresses.
+    """
+    homes = sorted({f["home"] for f in flows})
+    works = sorted({f["work"] for f in flows})
+    row, col = {h: i for i, h in enumerate(homes)}, {w: i for i, w in enumerate(works)}
+    z = [[None] * len(works) for _h in homes]
+    for f in flows:
+        z[row[f["home"]]][col[f["work"]]] = f["commuters"]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=works,
+            y=homes,
+            colorscale="Blues",
+            hoverongaps=False,
+            hovertemplate="%{y} → %{x}: %{z}<extra></extra>",
+            colorbar={"title": {"text": title}},
+        )
+    )
+    fig.update_layout(
+        height=max(360, 40 + 22 * len(homes)),
+        xaxis={"title": None, "side": "top", "tickangle": -45},
+        yaxis={"title": None, "autorange": "reversed"},
+    )
+    return figure_data(fig)

@@ -347,8 +347,8 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
             cell_labels = dict(labels)
             cell_labels.update(headings[i])
             cells.append(Cell(number, names[i], r[i], cell_labels, row_dims))
-            for d, v in row_dims.items():
-                dims[d][v] += 1
+        for d, v in row_dims.items():  # rows, as the planner sees them in the file
+            dims[d][v] += 1
     role_columns = {stub_roles[i]: names[i] for i in stub_cols if stub_roles[i]}
     return Table(cells, dims, ignored, title, role_columns)
 

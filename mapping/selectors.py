@@ -291,8 +291,40 @@ def rams_flows(year: int) -> list[dict]:
             "commuters",
             home=F("home_municipality__name"),
             work=F("workplace_municipality__name"),
+            home_code=F("home_municipality_id"),
+            work_code=F("workplace_municipality_id"),
         )
         .order_by("-commuters", "home", "work")
+    )
+
+
+def rams_pair_series(home: str, work: str) -> list[tuple[int, int]]:
+    """(year, commuters) of one home → workplace pair, oldest first."""
+    return list(
+        CommutingFlow.objects.filter(home_municipality_id=home, workplace_municipality_id=work)
+        .order_by("year")
+        .values_list("year", "commuters")
+    )
+
+
+def rams_municipalities() -> list[tuple[str, str]]:
+    """(code, name) of every kommun that appears in the RAMS data, as home or workplace."""
+    codes = CommutingFlow.objects.values("home_municipality_id").union(
+        CommutingFlow.objects.values("workplace_municipality_id")
+    )
+    return list(
+        Municipality.objects.filter(code__in=codes).order_by("name").values_list("code", "name")
+    )
+
+
+def rams_largest_cross_pair(year: int) -> tuple[str, str] | None:
+    """The largest flow between two different kommuner in a year: the trend shown first."""
+    return (
+        CommutingFlow.objects.filter(year=year)
+        .exclude(home_municipality_id=F("workplace_municipality_id"))
+        .order_by("-commuters", "home_municipality_id", "workplace_municipality_id")
+        .values_list("home_municipality_id", "workplace_municipality_id")
+        .first()
     )
 
 

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping.imports import COLUMNS
 from mapping.models import SurveyRound
+from mapping.scb import Choice
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # ~3 million survey rows as CSV
 MAX_XLSX_BYTES = 30 * 1024 * 1024  # XLSX is read whole, so keep it smaller
+MAX_SCB_BYTES = 50 * 1024 * 1024  # SCB tables (RAMS, BE0101) are read whole
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 ERR_FILE_TYPE = _("Filen ska vara CSV eller XLSX (.csv, .txt, .xlsx).")
 ERR_FILE_SIZE = _("Filen är för stor (högst %(mb)d MB).")
@@ -79,9 +81,44 @@ class ConfirmForm(forms.Form):
 
 
 class ContextUploadForm(forms.Form):
+    """An SCB file (RAMS or BE0101) and what to do with its extra dimensions (kön, ålder, SNI)."""
+
     file = forms.FileField(label=_("Fil"), help_text=_("CSV eller XLSX."))
+    sum_dimensions = forms.BooleanField(
+        label=_("Summera över extra dimensioner"),
+        required=False,
+        help_text=_(
+            "Har filen fler dimensioner än kommun och år (kön, ålder, SNI …) läggs värdena "
+            "ihop. Rader med totalt eller samtliga räknas inte med."
+        ),
+    )
+    select = forms.CharField(
+        label=_("Välj värden"),
+        required=False,
+        max_length=500,
+        help_text=_("Ett värde per dimension i stället för summan, t.ex. kön=totalt."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         check_upload(upload)
+        # SCB's tables are read whole (a national RAMS table is about 10 MB).
+        if upload.size > MAX_SCB_BYTES:
+            raise forms.ValidationError(ERR_FILE_SIZE % {"mb": MAX_SCB_BYTES // (1024 * 1024)})
         return upload
+
+    def clean_select(self):
+        text = self.cleaned_data["select"]
+        try:
+            Choice.parse(select=text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Skriv dimension=värde, t.ex. kön=totalt; flera med kommatecken.")
+            ) from None
+        return text
+
+    def choice(self) -> Choice:
+        return Choice.parse(
+            sum_all=self.cleaned_data.get("sum_dimensions", False),
+            select=self.cleaned_data.get("select", ""),
+        )

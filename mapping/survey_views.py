@@ -515,21 +515,37 @@ class ImportTemplateView(View):
 
 
 def _import_context_file(request, form, importer) -> bool:
-    """Shared by the RAMS and context uploads: store, import, report, clean up."""
+    """Shared by the RAMS and context uploads: store, import, report, clean up.
+
+    What the planner must know besides the count (suppressed cells, totals left out,
+    the extra dimensions found and their values) goes into the session for the page.
+    """
     path = _store_upload(form.cleaned_data["file"])
     try:
-        report = importer(path)
+        report = importer(path, choice=form.choice())
     except TableError as exc:
         messages.error(request, str(exc))
         return False
     finally:
         path.unlink(missing_ok=True)
+    request.session["context_dimensions"] = report.dimensions
     if report.ok:
         messages.success(
             request, _("%(n)d värden importerades eller uppdaterades.") % {"n": report.imported}
         )
+        for note in report.notes:
+            messages.info(request, note)
         return True
-    messages.error(request, _("Inget importerades: filen har fel."))
+    if report.needs_choice:
+        messages.error(
+            request,
+            _(
+                "Inget importerades: filen har fler dimensioner än nyckeln. Välj Summera eller "
+                "ett värde per dimension och ladda upp filen igen."
+            ),
+        )
+    else:
+        messages.error(request, _("Inget importerades: filen har fel."))
     request.session["context_errors"] = report.lines()[:200]
     return False
 
@@ -569,12 +585,38 @@ class RamsView(FormView):
             )
         return super().get(request, *args, **kwargs)
 
+    def pair(self) -> tuple[str, str] | None:
+        """The pair whose trend is drawn: ?home=&work= if both are kommuner in the data."""
+        codes = {c for c, _n in self.municipalities}
+        home, work = self.request.GET.get("home"), self.request.GET.get("work")
+        if home in codes and work in codes:
+            return home, work
+        return selectors.rams_largest_cross_pair(self.year) if self.year else None
+
+    @cached_property
+    def municipalities(self):
+        return selectors.rams_municipalities()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["years"] = selectors.rams_years()
         context["year"] = self.year
-        context["flows"] = selectors.rams_flows(self.year) if self.year else []
+        flows = selectors.rams_flows(self.year) if self.year else []
+        context["flows"] = flows
         context["errors"] = self.request.session.pop("context_errors", None)
+        context["dimensions"] = self.request.session.pop("context_dimensions", None)
+        context["municipalities"] = self.municipalities
+        if flows:
+            context["heatmap"] = charts.commuting_heatmap(flows, title=_("Antal"))
+        pair = self.pair()
+        if pair:
+            names = dict(self.municipalities)
+            label = f"{names[pair[0]]} → {names[pair[1]]}"
+            context["pair"] = pair
+            context["pair_label"] = label
+            context["pair_chart"] = charts.trend_lines(
+                {label: selectors.rams_pair_series(*pair)}, title=_("Antal pendlare")
+            )
         return context
 
 
@@ -624,6 +666,7 @@ class ContextView(FormView):
         context["migration"] = migration
         context["recruitment"] = recruitment
         context["errors"] = self.request.session.pop("context_errors", None)
+        context["dimensions"] = self.request.session.pop("context_dimensions", None)
         if migration:
             series: dict[str, list] = {}
             for r in migration:
