@@ -9,4 +9,8 @@ from hubplan.navigation import NavItem
 class MappingConfig(AppConfig):
     name = "mapping"
     verbose_name = _("Kartläggning och referensdata")
-    nav_items = (NavItem(_("Kartläggning"), "surveys:round-list"),)
+    nav_items = (
+        NavItem(_("Kartläggning"), "surveys:round-list"),
+        # Daily rest from shift schedules lives under /surveys/ but is its own question.
+        NavItem(_("Dygnsvila"), "surveys:shift-list"),
+    )

@@ -146,6 +146,9 @@ TARGETS: dict[str, list[Target]] = {
         Target("surveys:rams", examples=5),
         Target("surveys:context", examples=5),
     ],
+    "mapping.shift_forms.ShiftImportForm": [
+        Target("surveys:shift-import", benign={"name": "Schema v. 10"})
+    ],
     "hubs.forms.HubFilterForm": [
         Target("hubs:list", user="viewer", method="get", examples=4),
         Target("hubs:map", user="viewer", method="get", examples=3),

@@ -11,6 +11,8 @@ request is checked to have written nothing.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -25,7 +27,7 @@ from hubplan import suitability
 from hubplan.models import SuitabilityScenario
 from hubplan.tests import access_matrix_kit as kit
 from hubplan.tests.crawl import SAMPLE_KWARGS
-from mapping.models import SurveyImport
+from mapping.models import ShiftImport, SurveyImport
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,16 @@ def sample(reference_data, viewer, planner, hr_user, superuser) -> dict[str, obj
         "hubs.BusinessCase": BusinessCaseFactory(name="Matriskalkylen"),
         "mapping.SurveyRound": survey_round,
         "mapping.SurveyImport": survey_import,
+        "mapping.ShiftImport": ShiftImport.objects.create(
+            name="Matrisschemat",
+            first_date=datetime.date(2025, 3, 3),
+            last_date=datetime.date(2025, 3, 9),
+            shift_count=10,
+            people=5,
+            people_short=2,
+            short_rests=3,
+            worst_rest_minutes=480,
+        ),
         "actionplan.Activity": activity,
         "actionplan.RelocationAssessment": RelocationAssessmentFactory(unit="Matrisenheten"),
         "hubplan.SuitabilityScenario": scenario,
