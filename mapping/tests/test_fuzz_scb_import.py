@@ -1,0 +1,158 @@
+"""Property-based: SCB RAMS files in every PxWeb layout import exactly their valid content, or nothing.
+
+Hypothesis builds a file (long with years as columns, long with an år column, the
+matrix with an år column or the year in the title; with or without kön, title,
+footnotes; CSV in cp1252 or UTF-8 with ';', ',' or tab, or XLSX) from figures it
+chose itself, sometimes with a suppressed cell, a broken cell, an unknown kommun or
+a duplicated row. The oracle below knows from those choices alone what must be
+written: the sum over kön per pair and year, leaving out any sum with a suppressed
+part; and that any broken cell or duplicate refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hubplan.tests.fuzz import changed_tables, fingerprint, fuzz_settings, rolled_back
+from mapping import scb
+from mapping.models import CommutingFlow
+from mapping.tests.test_scb_imports import pxweb_csv, pxweb_xlsx
+
+pytestmark = pytest.mark.django_db
+
+KOMMUNER = {
+    "2309": ("2309 Krokom", "Krokom", "Krokoms kommun", "2309"),
+    "2380": ("2380 Östersund", "Östersund", "Östersunds kommun", "2380"),
+    "2321": ("2321 Åre", "Åre", "Åre kommun"),
+    "2305": ("2305 Bräcke", "Bräcke", "Bräcke kommun"),
+}
+SUPPRESSED = ("..", ".", "-")
+BROKEN = ("abc", "-1", "0,5", "1 234,5", "NaN", "1e308", "=1+1", "", "12,3,4", "9" * 40)
+
+value = st.one_of(
+    st.integers(0, 99_999).map(lambda n: ("ok", n, str(n))),
+    st.integers(1_000, 99_999).map(lambda n: ("ok", n, f"{n // 1000} {n % 1000:03d}")),
+    st.sampled_from(SUPPRESSED).map(lambda t: ("suppressed", None, t)),
+    st.sampled_from(BROKEN).map(lambda t: ("broken", None, t)),
+)
+figure = st.one_of(
+    st.integers(0, 99_999).map(lambda n: ("ok", n, str(n))),
+    st.integers(0, 99_999).map(lambda n: ("ok", n, str(n))),
+    st.sampled_from(SUPPRESSED).map(lambda t: ("suppressed", None, t)),
+)
+
+
+@st.composite
+def rams_files(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(KOMMUNER)), min_size=1, max_size=3, unique=True))
+    layout = draw(st.sampled_from(["years_cols", "year_col", "matrix", "matrix_title"]))
+    years = (
+        [draw(st.sampled_from([2019, 2022]))]
+        if layout == "matrix_title"
+        else draw(
+            st.lists(st.sampled_from([2020, 2021, 2022]), min_size=1, max_size=2, unique=True)
+        )
+    )
+    sexes = draw(st.sampled_from([None, ("män", "kvinnor")]))
+    # Half the files have no broken cell, so both outcomes are common.
+    clean = draw(st.booleans())
+    cells = {}
+    for h in codes:
+        for w in codes:
+            for y in years:
+                for s in sexes or (None,):
+                    cells[(h, w, y, s)] = draw(figure if clean else value)
+    unknown = draw(st.integers(0, 14)) == 0
+    duplicate = draw(st.integers(0, 14)) == 0
+
+    def name(code, column=False):
+        variants = KOMMUNER[code][:3] if column else KOMMUNER[code]
+        return draw(st.sampled_from(variants))
+
+    sex_col = ["kön"] if sexes else []
+    rows = []
+    if layout in ("years_cols", "year_col"):
+        header = ["bostadskommun", "arbetsställekommun", *sex_col]
+        header += [str(y) for y in years] if layout == "years_cols" else ["år", "Antal"]
+        for h in codes:
+            for w in codes:
+                for s in sexes or (None,):
+                    stub = [name(h), name(w), *([s] if s else [])]
+                    if layout == "years_cols":
+                        rows.append(stub + [cells[(h, w, y, s)][2] for y in years])
+                    else:
+                        rows += [[*stub, str(y), cells[(h, w, y, s)][2]] for y in years]
+    else:
+        works = [name(w, column=True) for w in codes]
+        with_year = layout == "matrix"
+        header = [*(["år"] if with_year else []), *sex_col, "bostadskommun", *works, "Totalt"]
+        for y in years:
+            for s in sexes or (None,):
+                for h in codes:
+                    rows.append(
+                        [*([str(y)] if with_year else []), *([s] if s else []), name(h)]
+                        + [cells[(h, w, y, s)][2] for w in codes]
+                        + [draw(st.sampled_from(["999", "..", "x"]))]  # never read
+                    )
+    if unknown:
+        rows[draw(st.integers(0, len(rows) - 1))][header.index("bostadskommun")] = "Stockholms län"
+    if duplicate:
+        rows.append(list(rows[draw(st.integers(0, len(rows) - 1))]))
+    title = (
+        f"Förvärvsarbetande {years[0]}"
+        if layout == "matrix_title"
+        else draw(
+            st.sampled_from([None, "Förvärvsarbetande efter bostadskommun och arbetsställekommun"])
+        )
+    )
+    kind = draw(st.sampled_from(["cp1252;", "utf-8,", "utf-8\t", "xlsx"]))
+    if kind == "xlsx":
+        stubs = header.index("bostadskommun") + (2 if layout in ("years_cols", "year_col") else 1)
+        content = pxweb_xlsx(header, rows, title=title, stubs=min(stubs, len(sex_col) + 2))
+    else:
+        content = pxweb_csv(
+            header,
+            rows,
+            title=title,
+            sep=kind[-1],
+            encoding=kind[:-1],
+            footnotes=draw(st.booleans()),
+        )
+    # The oracle: from the choices alone.
+    valid = not unknown and not duplicate and all(c[0] != "broken" for c in cells.values())
+    expected = {}
+    for h in codes:
+        for w in codes:
+            for y in years:
+                parts = [cells[(h, w, y, s)] for s in sexes or (None,)]
+                if all(p[0] == "ok" for p in parts):
+                    expected[(h, w, y)] = sum(p[1] for p in parts)
+    return f"{kind} {layout}", content, valid, expected
+
+
+@given(rams_files())
+@fuzz_settings(120)
+def test_every_rams_file_imports_exactly_its_valid_content_or_writes_nothing(
+    reference_data, tmp_path_factory, file
+):
+    kind, content, valid, expected = file
+    path = tmp_path_factory.mktemp("scb") / ("f.xlsx" if kind.startswith("xlsx") else "f.csv")
+    path.write_bytes(content)
+    with rolled_back():
+        before = fingerprint()
+        report = scb.import_rams(path, choice=scb.Choice(sum_all=True))
+        got = {
+            (f.home_municipality_id, f.workplace_municipality_id, f.year): f.commuters
+            for f in CommutingFlow.objects.all()
+        }
+        if valid:
+            assert report.ok, report.lines()
+            assert got == expected
+            assert report.imported == len(expected)
+        else:
+            assert not report.ok
+            assert report.errors
+            assert all(e.row >= 1 and e.column for e in report.errors), report.errors
+            assert changed_tables(before, fingerprint()) == []
