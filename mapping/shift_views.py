@@ -8,12 +8,14 @@ non-HR roles, with enough further groups hidden that no total gives it away.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import DeleteView, DetailView, FormView, ListView
 
 from hubplan.access import PlannerRequiredMixin
+from hubplan.exports import FORMATS, table_response
 from hubplan.privacy import hidden_cells, visible
 from hubplan.tabular import TableError
 from mapping import charts, shifts
@@ -54,7 +56,9 @@ def _share(part: int, whole: int) -> float | None:
 def _row(group, show: bool, kinds: dict) -> dict:
     """One table row; every figure None when the group is hidden."""
     if not show:
-        figures = dict.fromkeys(("people", "people_short", "share", "short_rests", "worst"))
+        figures = dict.fromkeys(
+            ("people", "people_short", "share", "short_rests", "worst", "worst_minutes")
+        )
     else:
         figures = {
             "people": group.people,
@@ -62,6 +66,7 @@ def _row(group, show: bool, kinds: dict) -> dict:
             "share": _share(group.people_short, group.people),
             "short_rests": group.short_rests,
             "worst": shifts.hours_minutes(group.worst_rest_minutes),
+            "worst_minutes": group.worst_rest_minutes,
         }
     return {
         "employer": group.employer,
@@ -80,6 +85,44 @@ class ShiftImportDetailView(DetailView):
 
     def get_queryset(self):
         return ShiftImport.objects.select_related("user")
+
+    def get(self, request, *args, **kwargs):
+        if "fmt" not in request.GET:
+            return super().get(request, *args, **kwargs)
+        # The table per unit as CSV or XLSX: the same privacy-filtered rows as the page.
+        fmt = request.GET["fmt"]
+        if fmt not in FORMATS:
+            raise Http404
+        self.object = self.get_object()
+        rows = self.get_context_data(object=self.object)["unit_rows"]
+        headers = [
+            _("Arbetsgivare"),
+            _("Typ"),
+            _("Enhet"),
+            _("Personer"),
+            _("Med vila under 11 h"),
+            _("Andel (%)"),
+            _("Viloperioder under 11 h"),
+            _("Kortaste vila (minuter)"),
+        ]
+        return table_response(
+            headers,
+            (
+                [
+                    r["employer"],
+                    str(r["kind"]),
+                    r["unit"],
+                    r["people"],
+                    r["people_short"],
+                    r["share"],
+                    r["short_rests"],
+                    r["worst_minutes"],
+                ]
+                for r in rows
+            ),
+            filename=f"dygnsvila-{self.object.pk}",
+            fmt=fmt,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
