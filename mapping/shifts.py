@@ -54,6 +54,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 ERR_REQUIRED = gettext_noop("Värdet saknas men krävs.")
 ERR_DATE = gettext_noop("Inte ett datum; skriv t.ex. 2025-03-04.")
 ERR_TIME = gettext_noop("Inte ett klockslag; skriv t.ex. 07:00 eller 21:30.")
+ERR_TIME_RANGE = gettext_noop("Inte ett pass från–till; skriv t.ex. 07:00-16:00.")
 ERR_MINUTES = gettext_noop("Inte ett antal minuter; skriv t.ex. 45 eller 0:45.")
 ERR_RANGE = gettext_noop("Utanför tillåtet intervall ({low}–{high} minuter).")
 ERR_BREAK = gettext_noop("Rasten är lika lång som eller längre än passet.")
@@ -148,6 +149,14 @@ COLUMNS = (
         "end",
         "Slut",
         ("sluttid", "passlut", "pass_slut", "slutar", "till", "till_kl", "tid_till", "ut"),
+    ),
+    # TimeCare's pass list may give the shift as one column, "07:00-16:00", instead of
+    # Start and Slut; it is read only when those two are absent.
+    ShiftColumn(
+        "time",
+        "Tid",
+        ("arbetstid", "passtid", "schematid", "klockslag", "tid_fran_till"),
+        required=False,
     ),
     ShiftColumn(
         "break",
@@ -443,7 +452,16 @@ def read_shifts(fileobj) -> ShiftReport:
     frame = pd_concat(read_table(fileobj))
     headers = [str(h) for h in frame.columns]
     mapping = guess_mapping(headers)
-    missing = [c.header for c in COLUMNS if c.required and c.field not in mapping]
+    time_column = "time" in mapping and "start" not in mapping and "end" not in mapping
+    if not time_column:
+        mapping.pop("time", None)
+    missing = [
+        c.header
+        for c in COLUMNS
+        if c.required
+        and c.field not in mapping
+        and not (time_column and c.field in ("start", "end"))
+    ]
     if missing:
         raise TableError(
             " ".join(_(ERR_MISSING_COLUMN).format(column=name) for name in missing)
@@ -456,15 +474,18 @@ def read_shifts(fileobj) -> ShiftReport:
     employer_names: dict[str, str] = {}  # folded → the spelling met first
     shifts: list[Shift] = []
     columns = {f: headers.index(h) for f, h in mapping.items()}
+    if time_column:  # errors of the start or end name the one column both come from
+        mapping["start"] = mapping["end"] = mapping["time"]
     for number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
         cells = {f: _text(values[i]) for f, i in columns.items()}
         if not any(cells.values()):
             report.total_rows -= 1  # a blank line is not a shift
             continue
+        spoilt = time_column and not _split_time_range(number, cells, mapping, report)
         shift = _validate_row(
             number, cells, mapping, report, municipalities, employer_kind, employer_names
         )
-        if shift is not None:
+        if shift is not None and not spoilt:
             shifts.append(shift)
     _check_sequences(shifts, mapping, report)
     if report.error_count == 0:
@@ -472,6 +493,23 @@ def read_shifts(fileobj) -> ShiftReport:
             raise TableError(_(ERR_NO_ROWS))
         report.summary = summarise(shifts)
     return report
+
+
+_TIME_RANGE = re.compile(r"^(\S+?)\s*[-–—]\s*(\S+)$")
+
+
+def _split_time_range(number, cells, mapping, report) -> bool:
+    """ "07:00-16:00" in the Tid column → cells' start and end; False (reported) if not."""
+    text = cells.get("time", "")
+    if m := _TIME_RANGE.match(text):
+        cells["start"], cells["end"] = m.group(1), m.group(2)
+        return True
+    if not text:
+        cells["start"] = cells["end"] = ""  # reported as missing by the row's checks
+        return True
+    report.add(RowError(number, mapping["time"], text, _(ERR_TIME_RANGE)))
+    cells["start"] = cells["end"] = "00:00"  # the row's other cells are still checked
+    return False
 
 
 def pd_concat(frames):
@@ -490,8 +528,10 @@ def _validate_row(number, cells, mapping, report, municipalities, employer_kind,
         ok = False
         report.add(RowError(number, mapping[f], cells.get(f, ""), reason))
 
+    missing_in = set()  # start and end may share the Tid column: one error for it
     for f in ("person", "employer", "unit", "travel", "date", "start", "end"):
-        if not cells[f]:
+        if not cells[f] and mapping[f] not in missing_in:
+            missing_in.add(mapping[f])
             error(f, _(ERR_REQUIRED))
     for f in ("person", "employer", "unit"):
         if len(cells[f]) > TEXT_LIMIT:

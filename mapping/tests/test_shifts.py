@@ -494,3 +494,39 @@ def test_a_viewer_may_read_but_not_import(client_for, viewer, reference_data, sh
     )
     assert response.status_code == 403
     assert not ShiftImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_pass_list_with_one_time_column_reads_start_and_end_from_it(
+    client_for, planner, reference_data
+):
+    header = "Anst.nr;Arbetsgivare;Enhet;Restid;Datum;Tid;Rast"
+    rows = [f"{n};Östersunds kommun;Hemtjänsten;45;2025-03-04;13:30-21:30;30" for n in range(5)]
+    rows += [f"{n};Östersunds kommun;Hemtjänsten;45;2025-03-05;07:00 – 16:00;45" for n in range(5)]
+    data = ("\r\n".join([header, *rows]) + "\r\n").encode("utf-8-sig")
+    response = client_for(planner).post(
+        reverse("surveys:shift-import"),
+        {"name": "Passlista", "file": SimpleUploadedFile("pass.csv", data)},
+    )
+    assert response.status_code == 302
+    schedule = ShiftImport.objects.get()
+    assert (schedule.people, schedule.people_short, schedule.worst_rest_minutes) == (5, 5, 480)
+
+
+@pytest.mark.django_db
+def test_a_time_column_that_is_not_a_range_is_refused_naming_it(
+    client_for, planner, reference_data
+):
+    data = (
+        "Anst.nr;Arbetsgivare;Enhet;Restid;Datum;Tid\r\n"
+        "1;Östersunds kommun;Hemtjänsten;45;2025-03-04;kväll\r\n"
+        "2;Östersunds kommun;Hemtjänsten;45;2025-03-04;\r\n"
+    ).encode()
+    response = client_for(planner).post(
+        reverse("surveys:shift-import"),
+        {"name": "Passlista", "file": SimpleUploadedFile("pass.csv", data)},
+    )
+    assert response.status_code == 200
+    groups = {(g.column, g.count, g.first[0][0]) for g in response.context["error_groups"]}
+    assert groups == {("Tid", 1, 2), ("Tid", 1, 3)}
+    assert not ShiftImport.objects.exists()
