@@ -157,9 +157,11 @@ def generate(
     per_person = [shifts // people + (1 if i < shifts % people else 0) for i in range(people)]
     out = []
     ids = dict.fromkeys({e for e, _u, _w in UNITS}, 1001)
+    # Who has a short rest is drawn, so the units differ; the first person always has one.
+    short_ones = {0, *rng.sample(range(1, people), short_people - 1)}
     for i in range(people):
         employer, unit, work = UNITS[i % len(UNITS)]
-        short = i < short_people
+        short = i in short_ones
         # Region and kommun number their staff separately: the same Anst.nr recurs.
         person_id = str(ids[employer])
         ids[employer] += 1
