@@ -23,6 +23,7 @@ write the result in one transaction, or nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections import Counter, defaultdict
@@ -93,6 +94,8 @@ class Table:
     ignored_totals: Counter = field(default_factory=Counter)  # "Totalt" labels skipped
     title: str = ""
     role_columns: dict[str, str] = field(default_factory=dict)  # stub role → its header
+    header_row: int = 1  # the spreadsheet row of the header (after the title lines)
+    unknown_columns: list[str] = field(default_factory=list)
 
     def title_year(self) -> int | None:
         """The one year named in the title line ("… 2022"), for a matrix without a year column."""
@@ -218,7 +221,12 @@ def measure_of(text: str) -> str | None:
     return None
 
 
+_fold = functools.lru_cache(maxsize=65_536)(normalise_header)
+
+
+@functools.lru_cache(maxsize=4096)
 def is_total(text: str) -> bool:
+    """ "Totalt", "Samtliga kommuner", "Riket", "båda könen": a sum SCB wrote, not a part."""
     return bool(_TOTAL.match(normalise_header(_PAREN.sub("", text))))
 
 
@@ -233,8 +241,12 @@ def _heading(header: str, resolve, measures: bool) -> dict[str, str] | None:
     if match := _YEAR.match(text):
         prefix = (match.group(1) or "").strip()
         labels = {"year": match.group(2)}
+        if prefix and is_total(prefix):
+            return None  # "Totalt 2021": a total column of a matrix with years in the heading
         if prefix and measures and measure_of(prefix):
             labels["measure"] = prefix
+        elif prefix and not re.fullmatch(r"\d+", prefix) and resolve(strip_suffix(prefix)):
+            labels["kommun_column"] = prefix  # "2380 Östersund 2021"
         return labels
     if measures and measure_of(text):
         return {"measure": text}
@@ -333,6 +345,11 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
         stub_roles[i] = role
 
     names = {i: header[i] or _("kolumn %(n)d") % {"n": i + 1} for i in range(width)}
+    # A column among the figures that is neither a heading nor a known stub would be an
+    # extra dimension PxWeb never writes there: a kommun spelt wrong, most likely.
+    first_heading = min(heading_cols)
+    unknown = [names[i] for i in stub_cols if not stub_roles[i] and i > first_heading]
+    stub_cols = [i for i in stub_cols if stub_roles[i] or i < first_heading]
     dims: dict[str, Counter] = {names[i]: Counter() for i in stub_cols if not stub_roles[i]}
     ignored: Counter = Counter(header[i] for i in totals_cols)
     cells: list[Cell] = []
@@ -350,7 +367,7 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
         for d, v in row_dims.items():  # rows, as the planner sees them in the file
             dims[d][v] += 1
     role_columns = {stub_roles[i]: names[i] for i in stub_cols if stub_roles[i]}
-    return Table(cells, dims, ignored, title, role_columns)
+    return Table(cells, dims, ignored, title, role_columns, header_at + 1, unknown)
 
 
 # --- From cells to keyed figures --------------------------------------------------------------
@@ -429,10 +446,13 @@ ERR_DUPLICATE = gettext_noop(
 )
 
 
-def collapse(table: Table, choice: Choice, key_of, report, *, row_error) -> dict[tuple, Figure]:
+def collapse(
+    table: Table, choice: Choice, key_of, report, *, row_error, describe
+) -> dict[tuple, Figure]:
     """key → Figure after the choice: selected values kept, summed dimensions added up.
 
-    ``key_of(cell)`` gives ``(key, description)`` or None (it reported why). A key met
+    ``key_of(cell)`` gives the key or None (it reported why); ``describe(key)`` words it
+    for the message. A key met
     twice with the same values of the summed dimensions is refused, never overwritten.
     A sum with a suppressed part is suppressed. Totals of a summed dimension are left
     out (they would count everyone twice) and reported in ``table.ignored_totals``.
@@ -444,7 +464,7 @@ def collapse(table: Table, choice: Choice, key_of, report, *, row_error) -> dict
         if dim is None:
             report.add(
                 row_error(
-                    1,
+                    table.header_row,
                     name,
                     value,
                     _("Dimensionen finns inte i filen; där finns: %(found)s.")
@@ -456,7 +476,7 @@ def collapse(table: Table, choice: Choice, key_of, report, *, row_error) -> dict
         if normalise_header(value) not in values:
             report.add(
                 row_error(
-                    1,
+                    table.header_row,
                     dim,
                     value,
                     _("Värdet finns inte i kolumnen; där finns: %(found)s.")
@@ -472,16 +492,15 @@ def collapse(table: Table, choice: Choice, key_of, report, *, row_error) -> dict
     seen: dict[tuple, int] = {}
     out: dict[tuple, Figure] = {}
     for cell in table.cells:
-        if any(normalise_header(cell.dims[d]) != v for d, v in select.items()):
+        if any(_fold(cell.dims[d]) != v for d, v in select.items()):
             continue
         total = next((cell.dims[d] for d in with_parts if is_total(cell.dims[d])), None)
         if total is not None:
             table.ignored_totals[total] += 1
             continue
-        keyed = key_of(cell)
-        if keyed is None:
+        key = key_of(cell)
+        if key is None:
             continue
-        key, description = keyed
         value, reason = count_value(cell.raw)
         if reason:
             report.add(row_error(cell.row, cell.column, cell.raw, reason))
@@ -493,7 +512,7 @@ def collapse(table: Table, choice: Choice, key_of, report, *, row_error) -> dict
                     cell.row,
                     cell.column,
                     cell.raw,
-                    _(ERR_DUPLICATE) % {"key": description, "first": seen[seen_key]},
+                    _(ERR_DUPLICATE) % {"key": describe(key), "first": seen[seen_key]},
                 )
             )
             continue
@@ -534,6 +553,8 @@ def _start(path, roles, *, measures=False) -> tuple[ScbReport, Table | None, Mun
     table = read_table(read_grid(path), roles=roles, resolve=resolve, measures=measures)
     report.total_rows = len({c.row for c in table.cells})
     report.dimensions = {d: dict(v) for d, v in table.dims.items()}
+    for column in table.unknown_columns:
+        report.add(_row_error(table.header_row, column, column, _(ERR_COLUMN)))
     return report, table, resolve
 
 
@@ -544,7 +565,7 @@ def _needs_choice(report: ScbReport, table: Table, choice: Choice) -> bool:
     report.needs_choice = True
     report.add(
         _row_error(
-            1,
+            table.header_row,
             ", ".join(open_dims),
             "",
             _(
@@ -574,14 +595,30 @@ def _finish(report: ScbReport, table: Table, suppressed: int) -> None:
         )
 
 
+ERR_COLUMN = gettext_noop(
+    "Kolumnen är varken en kommun, ett år eller ett mått som den här importen känner."
+)
+
+
 class _Kommuner:
     """Kommun text → code, one error per row and column (a matrix row has many figures)."""
 
-    def __init__(self, resolve, report):
+    def __init__(self, resolve, report, header_row: int):
         self.resolve, self.report, self.reported = resolve, report, set()
+        self.header_row = header_row
+        self.cache: dict[str, str | None] = {}
+
+    def header_error(self, column: str, reason: str) -> None:
+        """A problem with a whole column, reported once at the header (row 1 of the table)."""
+        if ("header", column) not in self.reported:
+            self.reported.add(("header", column))
+            self.report.add(_row_error(self.header_row, column, column, reason))
 
     def __call__(self, text: str, row: int, column: str) -> str | None:
-        code = self.resolve(strip_suffix(text or ""))
+        text = text or ""
+        if text not in self.cache:
+            self.cache[text] = self.resolve(strip_suffix(text))
+        code = self.cache[text]
         if code is None and (row, column) not in self.reported:
             self.reported.add((row, column))
             self.report.add(_row_error(row, column, text, _(ERR_UNKNOWN_MUNICIPALITY)))
@@ -595,7 +632,7 @@ def _year(cell: Cell, table: Table, report, *, low: int, column: str) -> int | N
         if year is None:
             report.add(
                 _row_error(
-                    1,
+                    table.header_row,
                     _("år"),
                     "",
                     _(
@@ -620,7 +657,7 @@ def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("home", "work", "kommun", "year"))
-    kommun = _Kommuner(resolve, report)
+    kommun = _Kommuner(resolve, report, table.header_row)
     has_year = any("year" in c.labels for c in table.cells[:1]) or "year" in table.role_columns
     if not table.cells or not (
         {"home", "work"} <= set(table.role_columns)
@@ -631,7 +668,7 @@ def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
     ):
         report.add(
             _row_error(
-                1,
+                table.header_row,
                 "",
                 "",
                 _(
@@ -649,28 +686,33 @@ def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
     columns_are_home = "work" in table.role_columns and "home" not in table.role_columns
 
     def key_of(cell: Cell):
-        if "kommun_column" in cell.labels:
+        labels = cell.labels
+        if "kommun_column" in labels:
             stub_role = "work" if columns_are_home else "home"
-            stub = kommun(cell.labels[stub_role], cell.row, table.role_columns[stub_role])
-            other = kommun(cell.labels["kommun_column"], 1, cell.column)
+            stub = kommun(labels[stub_role], cell.row, table.role_columns[stub_role])
+            other = kommun(labels["kommun_column"], table.header_row, cell.column)
             home, work = (other, stub) if columns_are_home else (stub, other)
-        else:
-            home = kommun(cell.labels["home"], cell.row, table.role_columns["home"])
-            work = kommun(cell.labels["work"], cell.row, table.role_columns["work"])
+        elif "home" in labels and "work" in labels:
+            home = kommun(labels["home"], cell.row, table.role_columns["home"])
+            work = kommun(labels["work"], cell.row, table.role_columns["work"])
+        else:  # a matrix with a year or value column among the kommuner
+            kommun.header_error(cell.column, _(ERR_COLUMN))
+            return None
         year = _year(
             cell, table, report, low=1985, column=table.role_columns.get("year", cell.column)
         )
         if not home or not work or year is None:
             return None
-        return (home, work, year), _(
-            "bostadskommun, arbetsställekommun och år (%(h)s → %(w)s, %(y)d)"
-        ) % {
-            "h": home,
-            "w": work,
-            "y": year,
+        return home, work, year
+
+    def describe(key) -> str:
+        return _("bostadskommun, arbetsställekommun och år (%(h)s → %(w)s, %(y)d)") % {
+            "h": key[0],
+            "w": key[1],
+            "y": key[2],
         }
 
-    figures = collapse(table, choice, key_of, report, row_error=_row_error)
+    figures = collapse(table, choice, key_of, report, row_error=_row_error, describe=describe)
     _finish(report, table, sum(1 for f in figures.values() if f.value is None))
     report.valid_rows = report.total_rows if report.ok else 0
     if not report.ok:
@@ -703,11 +745,13 @@ def import_context(path: str | Path, *, choice: Choice | None = None) -> ScbRepo
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("kommun", "year", "sector", "measure"), measures=True)
-    kommun = _Kommuner(resolve, report)
-    if "kommun" not in table.role_columns or not table.cells:
+    kommun = _Kommuner(resolve, report, table.header_row)
+    if not table.cells or not (
+        "kommun" in table.role_columns or "kommun_column" in table.cells[0].labels
+    ):
         report.add(
             _row_error(
-                1,
+                table.header_row,
                 "",
                 "",
                 _(
@@ -740,7 +784,13 @@ def import_context(path: str | Path, *, choice: Choice | None = None) -> ScbRepo
                     )
                 )
             return None
-        code = kommun(cell.labels["kommun"], cell.row, table.role_columns["kommun"])
+        if "kommun_column" in cell.labels:  # regions as columns
+            code = kommun(cell.labels["kommun_column"], table.header_row, cell.column)
+        elif "kommun" in cell.labels:
+            code = kommun(cell.labels["kommun"], cell.row, table.role_columns["kommun"])
+        else:
+            kommun.header_error(cell.column, _(ERR_COLUMN))
+            return None
         year = _year(
             cell, table, report, low=1968, column=table.role_columns.get("year", cell.column)
         )
@@ -769,13 +819,16 @@ def import_context(path: str | Path, *, choice: Choice | None = None) -> ScbRepo
         else:
             # The template's one-file form repeats a kommun's migration on each sector row.
             key = (measure, code, year, sector)
-        return key, _("kommun, år och mått (%(k)s, %(y)d, %(m)s)") % {
-            "k": code,
-            "y": year,
-            "m": label or measure,
+        return key
+
+    def describe(key) -> str:
+        return _("kommun, år och mått (%(k)s, %(y)d, %(m)s)") % {
+            "k": key[1],
+            "y": key[2],
+            "m": key[0],
         }
 
-    figures = collapse(table, choice, key_of, report, row_error=_row_error)
+    figures = collapse(table, choice, key_of, report, row_error=_row_error, describe=describe)
     migration: dict[tuple, dict[str, Figure]] = defaultdict(dict)
     needs = []
     for key, figure in figures.items():

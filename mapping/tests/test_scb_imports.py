@@ -484,3 +484,45 @@ def test_the_rams_page_needs_the_same_queries_for_4_and_16_kommuner(
         assert len(page.context["heatmap"]["data"][0]["y"]) == n
         measured.append(len(ctx.captured_queries))
     assert measured[0] == measured[1], measured
+
+
+def test_a_matrix_with_kommun_and_year_in_each_heading(tmp_path, reference_data):
+    """PxWeb joins two heading variables in one CSV header: "2380 Östersund 2021"."""
+    header = [
+        "bostadskommun",
+        "2309 Krokom 2021",
+        "2380 Östersund 2021",
+        "Totalt 2021",
+        "2309 Krokom 2022",
+        "2380 Östersund 2022",
+        "Totalt 2022",
+    ]
+    rows = [("2309 Krokom", "2900", "3210", "6110", "2930", "3300", "6230")]
+    report = scb.import_rams(write(tmp_path, pxweb_csv(header, rows)))
+    assert report.ok, report.lines()
+    assert flows() == {
+        (KROKOM, KROKOM, 2021): 2900,
+        (KROKOM, OSTERSUND, 2021): 3210,
+        (KROKOM, KROKOM, 2022): 2930,
+        (KROKOM, OSTERSUND, 2022): 3300,
+    }
+
+
+def test_be0101_with_regions_as_columns(tmp_path, reference_data):
+    header = ["tabellinnehåll", "år", "2380 Östersund", "2305 Bräcke", "Riket"]
+    rows = [
+        ("Inflyttningar", "2022", "3130", "250", "999999"),
+        ("Utflyttningar", "2022", "2880", "270", "999999"),
+    ]
+    report = scb.import_context(write(tmp_path, pxweb_csv(header, rows)))
+    assert report.ok, report.lines()
+    assert migrations() == {(OSTERSUND, 2022): (3130, 2880), ("2305", 2022): (250, 270)}
+
+
+def test_an_unknown_kommun_in_a_matrix_heading_names_the_header_row(tmp_path, reference_data):
+    header = ["bostadskommun", "2309 Krokom", "Atlantis"]
+    rows = [("2309 Krokom", "2900", "12")]
+    report = scb.import_rams(write(tmp_path, pxweb_csv(header, rows, title="Pendling 2022")))
+    assert not report.ok
+    assert [(e.row, e.column) for e in report.errors] == [(3, "Atlantis")]
+    assert CommutingFlow.objects.count() == 0
