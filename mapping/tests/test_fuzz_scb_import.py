@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from hubplan.tests.fuzz import changed_tables, fingerprint, fuzz_settings, rolled_back
 from mapping import scb
-from mapping.models import CommutingFlow
+from mapping.models import CommutingFlow, MunicipalityMigration
 from mapping.tests.test_scb_imports import pxweb_csv, pxweb_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -155,4 +155,88 @@ def test_every_rams_file_imports_exactly_its_valid_content_or_writes_nothing(
             assert not report.ok
             assert report.errors
             assert all(e.row >= 1 and e.column for e in report.errors), report.errors
+            assert changed_tables(before, fingerprint()) == []
+
+
+@st.composite
+def be0101_files(draw):
+    """BE0101 migration: measures in the heading ("Inflyttningar 2021") or as tabellinnehåll."""
+    codes = draw(st.lists(st.sampled_from(sorted(KOMMUNER)), min_size=1, max_size=3, unique=True))
+    years = draw(st.lists(st.sampled_from([2021, 2022, 2023]), min_size=1, max_size=2, unique=True))
+    sexes = draw(st.sampled_from([None, ("män", "kvinnor")]))
+    clean = draw(st.booleans())
+    measures = {"in": "Inflyttningar", "out": "Utflyttningar"}
+    cells = {
+        (k, y, s, m): draw(figure if clean else value)
+        for k in codes
+        for y in years
+        for s in sexes or (None,)
+        for m in measures
+    }
+    layout = draw(st.sampled_from(["heading", "stub"]))
+    sex_col = ["kön"] if sexes else []
+    rows = []
+    if layout == "heading":
+        header = ["region", *sex_col] + [f"{measures[m]} {y}" for m in measures for y in years]
+        for k in codes:
+            for s in sexes or (None,):
+                rows.append(
+                    [draw(st.sampled_from(KOMMUNER[k])), *([s] if s else [])]
+                    + [cells[(k, y, s, m)][2] for m in measures for y in years]
+                )
+    else:
+        header = ["region", *sex_col, "tabellinnehåll", *map(str, years)]
+        for k in codes:
+            for s in sexes or (None,):
+                for m in measures:
+                    rows.append(
+                        [draw(st.sampled_from(KOMMUNER[k])), *([s] if s else []), measures[m]]
+                        + [cells[(k, y, s, m)][2] for y in years]
+                    )
+                rows.append(
+                    [KOMMUNER[k][0], *([s] if s else []), "Invandringar"] + ["7"] * len(years)
+                )
+    duplicate = draw(st.integers(0, 14)) == 0
+    if duplicate:  # of a figure imported: a repeated Invandringar row is ignored, rightly
+        imported = [r for r in rows if "Invandringar" not in r]
+        rows.append(list(imported[draw(st.integers(0, len(imported) - 1))]))
+    kind = draw(st.sampled_from(["cp1252;", "utf-8,", "xlsx"]))
+    title = draw(st.sampled_from([None, "Flyttningar efter region, kön och år"]))
+    if kind == "xlsx":
+        content = pxweb_xlsx(header, rows, title=title, stubs=1)
+    else:
+        content = pxweb_csv(header, rows, title=title, sep=kind[-1], encoding=kind[:-1])
+    valid = not duplicate and all(c[0] != "broken" for c in cells.values())
+    expected = {}
+    for k in codes:
+        for y in years:
+            sums = {}
+            for m in measures:
+                parts = [cells[(k, y, s, m)] for s in sexes or (None,)]
+                sums[m] = sum(p[1] for p in parts) if all(p[0] == "ok" for p in parts) else None
+            if None not in sums.values():
+                expected[(k, y)] = (sums["in"], sums["out"])
+    return kind, content, valid, expected
+
+
+@given(be0101_files())
+@fuzz_settings(60)
+def test_every_be0101_file_imports_exactly_its_valid_content_or_writes_nothing(
+    reference_data, tmp_path_factory, file
+):
+    kind, content, valid, expected = file
+    path = tmp_path_factory.mktemp("scb") / ("f.xlsx" if kind == "xlsx" else "f.csv")
+    path.write_bytes(content)
+    with rolled_back():
+        before = fingerprint()
+        report = scb.import_context(path, choice=scb.Choice(sum_all=True))
+        got = {
+            (m.municipality_id, m.year): (m.in_migration, m.out_migration)
+            for m in MunicipalityMigration.objects.all()
+        }
+        if valid:
+            assert report.ok, report.lines()
+            assert got == expected
+        else:
+            assert not report.ok
             assert changed_tables(before, fingerprint()) == []
