@@ -165,6 +165,18 @@ def _filled(row: list[str]) -> int:
     return sum(1 for c in row if c)
 
 
+def _looks_like_data(text: str, resolve) -> bool:
+    """A kommun, a figure or a suppression mark: what no footnote consists of."""
+    text = text.strip()
+    if not text:
+        return False
+    return (
+        text in SUPPRESSED
+        or bool(re.fullmatch(r"[\d\s.,]+", text))
+        or bool(resolve(strip_suffix(text)))
+    )
+
+
 # --- Columns ----------------------------------------------------------------------------------
 
 # Stub headers by role, folded (normalise_header); matched exactly first, then as a prefix.
@@ -267,16 +279,26 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
     headings or a stub may name a measure (BE0101's Inflyttningar/Utflyttningar).
     """
     rows = grid.rows
-    header_at = next((i for i, r in enumerate(rows) if _filled(r) >= 2), None)
+    # A title or note is one text in column A; the header has two cells or more, or (PxWeb
+    # XLSX with empty stub headers and one year) its one text further right.
+    header_at = next((i for i, r in enumerate(rows) if _filled(r) >= 2 or any(r[1:])), None)
     if header_at is None:
         raise TableError(
             _("Hittar ingen rubrikrad: filen har inga rader med två eller fler värden.")
         )
     title = " ".join(c for r in rows[:header_at] for c in r if c)
     header = rows[header_at]
-    # The data block ends at the last row with two or more filled cells: what follows
-    # (blank lines, "Fotnoter:", "Källa: SCB") are notes.
-    last = max(i for i, r in enumerate(rows) if _filled(r) >= 2)
+    # The data block ends at the last row that looks like data: what follows (blank lines,
+    # "Fotnoter:", "Källa: SCB") are notes. A lone kommun or figure is a cut-off data row,
+    # not a note, so it is read (and refused for its missing cells), never dropped.
+    last = max(
+        i
+        for i, r in enumerate(rows)
+        if i == header_at
+        or _filled(r) >= 2
+        or any(r[1:])
+        or (r and _looks_like_data(r[0], resolve))
+    )
     width = max(len(header), max((len(r) for r in rows[header_at : last + 1]), default=0))
     header = header + [""] * (width - len(header))
     # Trailing columns with neither header nor data (Excel's ";;;").
@@ -294,7 +316,10 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
     stub_cols = [i for i in range(width) if i not in heading_cols and i not in totals_cols]
     if not heading_cols:
         # Long layout: the figure is in the last column (PxWeb puts the contents last).
-        value_col = max(i for i in range(width) if i not in totals_cols)
+        candidates = [i for i in range(width) if i not in totals_cols]
+        if not candidates:
+            raise TableError(_("Hittar ingen kolumn med värden: bara summakolumner (Totalt)."))
+        value_col = max(candidates)
         heading_cols = [value_col]
         headings[value_col] = {}
         stub_cols = [i for i in stub_cols if i != value_col]

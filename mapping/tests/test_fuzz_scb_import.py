@@ -11,11 +11,21 @@ part; and that any broken cell or duplicate refuses the whole file.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
-from hubplan.tests.fuzz import changed_tables, fingerprint, fuzz_settings, rolled_back
+from hubplan.tabular import TableError
+from hubplan.tests.fuzz import (
+    HOSTILE_TEXT,
+    changed_tables,
+    fingerprint,
+    fuzz_settings,
+    rolled_back,
+)
 from mapping import scb
 from mapping.models import CommutingFlow, MunicipalityMigration
 from mapping.tests.test_scb_imports import pxweb_csv, pxweb_xlsx
@@ -240,3 +250,69 @@ def test_every_be0101_file_imports_exactly_its_valid_content_or_writes_nothing(
         else:
             assert not report.ok
             assert changed_tables(before, fingerprint()) == []
+
+
+WORDS = (
+    "bostadskommun",
+    "arbetsställekommun",
+    "region",
+    "kommun",
+    "år",
+    "kön",
+    "tabellinnehåll",
+    "sektor",
+    "Antal",
+    "Totalt",
+    "Samtliga",
+    "Inflyttningar 2021",
+    "Utflyttningar",
+    "rekryteringsbehov",
+    "2021",
+    "2022",
+    "1850",
+    "2380 Östersund",
+    "Krokom (arbetsställe)",
+    "2309",
+    "män",
+    "totalt",
+    "..",
+    "-",
+    "12",
+    "1 204",
+    "",
+    *HOSTILE_TEXT[:40],
+)
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=6), min_size=0, max_size=8),
+    st.sampled_from(["rams", "context"]),
+    st.booleans(),
+    st.sampled_from(["csv", "xlsx"]),
+)
+@fuzz_settings(150)
+def test_any_grid_is_imported_or_refused_never_a_crash_and_a_refusal_writes_nothing(
+    reference_data, tmp_path_factory, grid, which, sum_all, kind
+):
+    if kind == "xlsx":
+        book = Workbook()
+        for row in grid:
+            book.active.append([c.replace("\x00", "") for c in row])
+        out = io.BytesIO()
+        book.save(out)
+        content = out.getvalue()
+    else:
+        content = "\r\n".join(";".join(f'"{c}"' for c in row) for row in grid).encode()
+    path = tmp_path_factory.mktemp("scb") / f"f.{kind}"
+    path.write_bytes(content)
+    importer = scb.import_rams if which == "rams" else scb.import_context
+    with rolled_back():
+        before = fingerprint()
+        try:
+            report = importer(path, choice=scb.Choice(sum_all=sum_all))
+        except TableError:
+            assert changed_tables(before, fingerprint()) == []
+            return
+        if not report.ok:
+            assert changed_tables(before, fingerprint()) == []
+            assert all(e.column is not None and e.row >= 1 for e in report.errors)

@@ -526,3 +526,24 @@ def test_an_unknown_kommun_in_a_matrix_heading_names_the_header_row(tmp_path, re
     assert not report.ok
     assert [(e.row, e.column) for e in report.errors] == [(3, "Atlantis")]
     assert CommutingFlow.objects.count() == 0
+
+
+def test_pxweb_xlsx_with_empty_stub_headers_and_one_year(tmp_path, reference_data):
+    """The stub columns are told apart by content: kommuner, home first."""
+    rows = [("2309 Krokom", "2380 Östersund", "3210"), ("2380 Östersund", "2309 Krokom", "550")]
+    path = write(tmp_path, pxweb_xlsx(["", "", "2021"], rows, title=TITLE, stubs=0), "e.xlsx")
+    report = scb.import_rams(path)
+    assert report.ok, report.lines()
+    assert flows() == {(KROKOM, OSTERSUND, 2021): 3210, (OSTERSUND, KROKOM, 2021): 550}
+
+
+def test_a_cut_off_last_row_is_refused_not_taken_for_a_footnote(tmp_path, reference_data):
+    content = pxweb_csv(
+        ["bostadskommun", "arbetsställekommun", "2021"],
+        [("2309 Krokom", "2380 Östersund", "3210")],
+        footnotes=False,
+    ) + '"2380 Östersund"\r\n'.encode("cp1252")
+    report = scb.import_rams(write(tmp_path, content))
+    assert not report.ok
+    assert report.errors[0].row == 5
+    assert CommutingFlow.objects.count() == 0
