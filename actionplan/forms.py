@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from actionplan import services
 from actionplan.models import Activity, Area, ProgressReport, RelocationAssessment, Strategy
 from hubplan.locking import LockVersionFormMixin
+from hubplan.numbers import NumberModelForm
 from mapping.models import Municipality, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PREVIOUS_AFTER_AS_OF = _("Föregående rapportdatum måste vara före rapportdatumet.")
 
 
-class ActivityForm(LockVersionFormMixin, forms.ModelForm):
+class ActivityForm(LockVersionFormMixin, NumberModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -71,14 +72,14 @@ class ActivityForm(LockVersionFormMixin, forms.ModelForm):
         return dependencies
 
 
-class ProgressReportForm(forms.ModelForm):
+class ProgressReportForm(NumberModelForm):
     class Meta:
         model = ProgressReport
         fields = ["date", "status", "progress", "cost_to_date", "text"]
         widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 4})}
 
 
-class RelocationAssessmentForm(forms.ModelForm):
+class RelocationAssessmentForm(NumberModelForm):
     class Meta:
         model = RelocationAssessment
         fields = [

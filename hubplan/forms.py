@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from hubplan import dashboards, suitability
+from hubplan import dashboards, numbers, suitability
 from hubplan.models import SuitabilityScenario
 from mapping.models import Organisation, SurveyResponse, SurveyRound
 
@@ -102,14 +102,14 @@ class SuitabilityForm(_LenientForm):
         answered = SurveyResponse.objects.filter(round=OuterRef("pk"))
         self.fields["survey_round"].queryset = SurveyRound.objects.filter(Exists(answered))
         for indicator in suitability.INDICATORS:
-            self.fields[f"w_{indicator.key}"] = forms.DecimalField(
+            self.fields[f"w_{indicator.key}"] = numbers.DecimalField(
                 label=indicator.label,
                 required=False,
                 min_value=0,
                 max_value=suitability.WEIGHT_MAX,
                 decimal_places=2,
-                widget=forms.NumberInput(
-                    attrs={"step": "1", "data-weight": indicator.key, "class": "form-control"}
+                widget=numbers.NumberInput(
+                    attrs={"data-weight": indicator.key, "class": "form-control"}
                 ),
             )
 
@@ -120,7 +120,7 @@ class SuitabilityForm(_LenientForm):
         )
 
 
-class ScenarioForm(forms.ModelForm):
+class ScenarioForm(numbers.NumberModelForm):
     """Save the weights on the page as a named scenario."""
 
     class Meta:

@@ -54,6 +54,8 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from hubplan import numbers
+
 FIELD = "lock_version"
 _EXPECTED = "_lock_version_expected"
 
@@ -208,7 +210,7 @@ class LockVersionFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if getattr(self.instance, "pk", None) is not None:
-            self.fields[FIELD] = forms.IntegerField(
+            self.fields[FIELD] = numbers.IntegerField(
                 widget=forms.HiddenInput,
                 required=False,
                 min_value=1,

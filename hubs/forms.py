@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hubplan.locking import LockVersionFormMixin
+from hubplan.numbers import NumberModelForm
 from hubs import services
 from hubs.models import (
     DESKS_AT_LEAST_ONE,
@@ -100,7 +101,7 @@ class HubFilterForm(forms.Form):
         return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
 
 
-class HubForm(LockVersionFormMixin, forms.ModelForm):
+class HubForm(LockVersionFormMixin, NumberModelForm):
     """A hub's facts. The status is changed with :class:`HubStatusForm`, not here.
 
     Editing an existing hub carries its ``lock_version`` (see :mod:`hubplan.locking`).
@@ -133,8 +134,6 @@ class HubForm(LockVersionFormMixin, forms.ModelForm):
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "users": forms.SelectMultiple(attrs={"size": 8}),
-            "latitude": forms.NumberInput(attrs={"step": "any"}),
-            "longitude": forms.NumberInput(attrs={"step": "any"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +167,7 @@ class HubStatusForm(forms.Form):
     note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
 
 
-class MonthlyUseForm(forms.ModelForm):
+class MonthlyUseForm(NumberModelForm):
     """One month's use of one hub; saving a month already recorded replaces it."""
 
     month = forms.DateField(
@@ -284,7 +283,7 @@ class PremisesFilterForm(forms.Form):
         return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
 
 
-class PremisesForm(forms.ModelForm):
+class PremisesForm(NumberModelForm):
     co_location = forms.MultipleChoiceField(
         label=_("Samlokalisering med"),
         choices=PremisesCandidate.CoLocation.choices,
@@ -314,8 +313,6 @@ class PremisesForm(forms.ModelForm):
         widgets = {
             "assessment": forms.Textarea(attrs={"rows": 4}),
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "latitude": forms.NumberInput(attrs={"step": "any"}),
-            "longitude": forms.NumberInput(attrs={"step": "any"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -371,7 +368,7 @@ class BusinessCaseFilterForm(forms.Form):
         return self.SORTS.get(self.filters().get("sort") or "municipality", "municipality__name")
 
 
-class BusinessCaseForm(forms.ModelForm):
+class BusinessCaseForm(NumberModelForm):
     """A case's inputs. With a premises, an empty kommun, desks or rent is taken from it."""
 
     class Meta:
@@ -393,7 +390,6 @@ class BusinessCaseForm(forms.ModelForm):
         error_messages = {"desks": {"min_value": DESKS_AT_LEAST_ONE}}
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "days_per_week": forms.NumberInput(attrs={"step": "0.5"}),
         }
 
     def __init__(self, *args, **kwargs):

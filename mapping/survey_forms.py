@@ -7,6 +7,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hubplan.numbers import NumberModelForm
 from mapping.imports import COLUMNS
 from mapping.models import SurveyRound
 from mapping.scb import Choice
@@ -28,7 +29,7 @@ def check_upload(upload) -> None:
         raise forms.ValidationError(ERR_FILE_SIZE % {"mb": limit // (1024 * 1024)})
 
 
-class SurveyRoundForm(forms.ModelForm):
+class SurveyRoundForm(NumberModelForm):
     class Meta:
         model = SurveyRound
         fields = ["name", "date", "organisation", "kind", "notes"]

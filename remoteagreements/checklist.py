@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hubplan.numbers import format_number
 from remoteagreements import personnummer as pnr
 from remoteagreements.models import DistanceAgreement
 
@@ -62,9 +63,9 @@ def sections(agreement: DistanceAgreement, *, show_personnummer: bool) -> list[S
     if show_personnummer:
         number = f"{number[:8]}-{number[8:]}"
     extent = (
-        _("%(n)s dagar per vecka") % {"n": a.extent_value}
+        _("%(n)s dagar per vecka") % {"n": format_number(a.extent_value)}
         if a.extent_unit == DistanceAgreement.ExtentUnit.DAYS
-        else _("%(n)s %% av veckan") % {"n": a.extent_value}
+        else _("%(n)s %% av veckan") % {"n": format_number(a.extent_value)}
     )
     place = a.get_place_kind_display()
     if a.hub_id:
@@ -82,7 +83,9 @@ def sections(agreement: DistanceAgreement, *, show_personnummer: bool) -> list[S
                 _yes(a.aml_access_acknowledged),
             ),
         ]
-    days_rows = [(_("Dagar per vecka på ordinarie arbetsplats"), str(a.days_at_workplace))]
+    days_rows = [
+        (_("Dagar per vecka på ordinarie arbetsplats"), format_number(a.days_at_workplace))
+    ]
     if a.fewer_days_reason:
         days_rows.append((_("Motivering för färre än 1 dag"), a.fewer_days_reason))
     equipment = [

@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from hubplan.locking import LockVersionFormMixin
+from hubplan.numbers import NumberModelForm, number_formfield
 from hubs.models import Hub
 from mapping.models import Municipality, Organisation
 from remoteagreements import personnummer as pnr
@@ -17,7 +18,7 @@ from remoteagreements.services import CONTENT_FIELDS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EmployeeForm(forms.ModelForm):
+class EmployeeForm(NumberModelForm):
     class Meta:
         model = Employee
         fields = (
@@ -59,7 +60,7 @@ class EmployeeForm(forms.ModelForm):
 AGREEMENT_FIELDS = ("employee", "start_date", "end_date", *CONTENT_FIELDS)
 
 
-class AgreementForm(LockVersionFormMixin, forms.ModelForm):
+class AgreementForm(LockVersionFormMixin, NumberModelForm):
     """The agreement's period and checklist; editing one carries its ``lock_version``."""
 
     class Meta:
@@ -104,6 +105,7 @@ EquipmentFormSet = inlineformset_factory(
     fields=("item", "inventory_number", "marking", "provided_by"),
     extra=2,
     can_delete=True,
+    formfield_callback=number_formfield,
 )
 
 
@@ -142,7 +144,7 @@ class EndForm(forms.Form):
     note = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(NumberModelForm):
     class Meta:
         model = FollowUp
         fields = ("held_on", "outcome", "notes")
