@@ -3,7 +3,14 @@
 from django.contrib import admin
 
 from hubplan.audit import ReadOnlyAdminMixin, SuperuserHistoryAdmin, register_history
-from mapping.models import County, Municipality, Organisation, SurveyImport
+from mapping.models import (
+    County,
+    Municipality,
+    Organisation,
+    ShiftImport,
+    ShiftRestGroup,
+    SurveyImport,
+)
 
 
 @admin.register(County)
@@ -40,3 +47,42 @@ class SurveyImportAdmin(ReadOnlyAdminMixin, SuperuserHistoryAdmin):
 
 
 register_history(SurveyImport)
+
+
+class ShiftRestGroupInline(admin.TabularInline):
+    model = ShiftRestGroup
+    extra = 0
+    can_delete = False
+    fields = (
+        "employer",
+        "employer_kind",
+        "unit",
+        "people",
+        "people_short",
+        "short_rests",
+        "worst_rest_minutes",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShiftImport)
+class ShiftImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: shift lists are imported and deleted on the daily-rest pages. Only
+    aggregates exist (mapping.shifts), so the admin shows nothing per person."""
+
+    list_display = (
+        "name",
+        "file_name",
+        "first_date",
+        "last_date",
+        "people",
+        "people_short",
+        "user",
+        "created",
+    )
+    list_select_related = ("user",)
+    search_fields = ("name", "file_name")
+    inlines = (ShiftRestGroupInline,)

@@ -33,7 +33,7 @@ def site_page(get=200, post=200) -> dict:
 
 # Admins that only show: the audit trail's history rows (simple-history's
 # ``<app>_historical<model>``) and the survey import jobs (imports run in the app).
-VIEW_ONLY = ("_historical", "admin:mapping_surveyimport_")
+VIEW_ONLY = ("_historical", "admin:mapping_surveyimport_", "admin:mapping_shiftimport_")
 # Nothing is added in the admin: login records are written by logins (django-axes), and an
 # employee needs a personnummer, which only HR's form takes.
 LOGIN_RECORDS = (
