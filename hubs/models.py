@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from hubplan.locking import lock_version_field
 from hubs import business_case, rules
+from mapping import geometry
 
 # Error messages, reused by forms, services and tests.
 LATITUDE_OUTSIDE_SWEDEN = _(
@@ -50,6 +51,26 @@ longitude_validators = [
     MinValueValidator(rules.SWEDEN_LON[0], message=LONGITUDE_OUTSIDE_SWEDEN),
     MaxValueValidator(rules.SWEDEN_LON[1], message=LONGITUDE_OUTSIDE_SWEDEN),
 ]
+
+
+def check_place(place) -> None:
+    """Refuse a hub's or premises' point outside its kommun's boundary (mapping.geometry).
+
+    Called from the models' ``clean``, so every ``full_clean`` (forms, services, imports,
+    the demo seed) applies it. Points outside Sweden are left to the field validators.
+    """
+    lat, lon = place.latitude, place.longitude
+    if not place.municipality_id or lat is None or lon is None:
+        return
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return
+    if not rules.in_sweden(lat, lon):
+        return
+    message = geometry.point_outside_message(place.municipality, lat, lon)
+    if message:
+        raise ValidationError({"latitude": ValidationError(message, code="outside_municipality")})
 
 
 class FieldLevelConstraintsMixin:
@@ -234,6 +255,9 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
             if getattr(self, name)
         ]
 
+    def clean(self):
+        check_place(self)
+
 
 class HubStatusChange(models.Model):
     """One step in a hub's life; the newest one matches ``Hub.status``."""
@@ -381,6 +405,9 @@ class PremisesCandidate(FieldLevelConstraintsMixin, models.Model):
     def get_co_location_display(self) -> str:
         labels = dict(self.CoLocation.choices)
         return ", ".join(str(labels.get(c, c)) for c in self.co_location)
+
+    def clean(self):
+        check_place(self)
 
 
 class HubMonthlyUse(FieldLevelConstraintsMixin, models.Model):

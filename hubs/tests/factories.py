@@ -22,12 +22,28 @@ class HubFactory(factory.django.DjangoModelFactory):
     municipality = factory.LazyFunction(ostersund)
     address = "Prästgatan 1"
     postcode = "831 30"
-    latitude = 63.1766
-    longitude = 14.6361
+    # None: the kommun's central town, so a hub in any kommun lies inside its boundary.
+    latitude = None
+    longitude = None
     operator_type = Hub.OperatorType.COMPANY
     status = Hub.Status.OPEN
     status_since = dt.date(2023, 1, 1)
     desks = 10
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        hub = model_class(*args, **kwargs)
+        if hub.latitude is None or hub.longitude is None:
+            centre = hub.municipality
+            hub.latitude = centre.centre_latitude if hub.latitude is None else hub.latitude
+            hub.longitude = centre.centre_longitude if hub.longitude is None else hub.longitude
+        return hub
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        hub = cls._build(model_class, *args, **kwargs)
+        hub.save()
+        return hub
 
 
 class HubStatusChangeFactory(factory.django.DjangoModelFactory):

@@ -117,7 +117,9 @@ def test_a_signed_in_user_without_role_gets_403_on_create(client_for, nobody, re
 
 def test_a_superuser_edits_a_hub(client_for, superuser, region):
     hub = HubFactory(name="Gamla namnet")
-    data = hub_post_data(name="Nya namnet", municipality="2380")
+    data = hub_post_data(
+        name="Nya namnet", municipality="2380", latitude="63.1792", longitude="14.6357"
+    )
     response = client_for(superuser).post(f"/hubs/{hub.pk}/edit/", data)
     assert response.status_code == 302
     hub.refresh_from_db()

@@ -33,7 +33,8 @@ def _open(client, hub) -> str:
 
 
 def _edit(client, hub, lock_version, **overrides):
-    data = hub_post_data(municipality="2380", **overrides)
+    # Östersund's centre: the hub is in Östersund (a point elsewhere is refused).
+    data = hub_post_data(municipality="2380", latitude="63.1792", longitude="14.6357", **overrides)
     data["lock_version"] = lock_version
     return client.post(f"/hubs/{hub.pk}/edit/", data)
 
@@ -129,7 +130,13 @@ def test_an_edit_form_without_a_later_save_in_between_saves_at_once(client_for, 
 
 
 def _refusal_queries(client, hub, users, users_now) -> int:
-    data = hub_post_data(municipality="2380", name=f"Senare {hub.pk}", users=[o.pk for o in users])
+    data = hub_post_data(
+        municipality="2380",
+        latitude="63.1792",
+        longitude="14.6357",
+        name=f"Senare {hub.pk}",
+        users=[o.pk for o in users],
+    )
     data["lock_version"] = "1"
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/hubs/{hub.pk}/edit/", data)
