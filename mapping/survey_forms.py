@@ -100,8 +100,19 @@ class ContextUploadForm(forms.Form):
         help_text=_("Ett värde per dimension i stället för summan, t.ex. kön=totalt."),
     )
 
+    def __init__(self, *args, pending_name: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pending_name is not None:
+            # The file refused for want of a choice is kept: choose, or upload another.
+            self.fields["file"].required = False
+            self.fields["file"].help_text = _(
+                "Lämna tomt för att importera den sparade filen %(name)s med ditt val."
+            ) % {"name": pending_name}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         check_upload(upload)
         # SCB's tables are read whole (a national RAMS table is about 10 MB).
         if upload.size > MAX_SCB_BYTES:

@@ -6,6 +6,7 @@ resting on fewer than five respondents are hidden from non-HR roles.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 import uuid
@@ -129,6 +130,35 @@ class RoundDeleteView(PlannerRequiredMixin, DeleteView):
         services.survey_round_delete(survey_round=self.object)
         messages.success(self.request, _("Enkätomgången togs bort."))
         return redirect(self.success_url)
+
+
+class RoundPublishView(PlannerRequiredMixin, View):
+    """POST: publish the round for the kommun pages, indicators and API (Planerare only);
+    with ``action=unpublish``, withdraw it. The change lands in the round's history."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        survey_round = get_object_or_404(SurveyRound, pk=pk)
+        if request.POST.get("action") == "unpublish":
+            services.survey_round_unpublish(survey_round=survey_round)
+            messages.success(
+                request,
+                _("%(name)s är inte längre publicerad: kommunsidorna visar inga enkätsiffror.")
+                % {"name": survey_round.name},
+            )
+            return redirect(survey_round)
+        try:
+            services.survey_round_publish(survey_round=survey_round)
+        except services.PublishError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s är publicerad: kommunsidorna och indikatorerna bygger nu på den.")
+                % {"name": survey_round.name},
+            )
+        return redirect(survey_round)
 
 
 class RoundDetailView(DetailView):
@@ -325,6 +355,15 @@ class RoundDetailView(DetailView):
         context["emission_source"] = analysis.EMISSION_FACTOR_SOURCE
         context["work_weeks"] = analysis.work_weeks_per_year()
         context["imports"] = self.object.imports.select_related("user")[:20]
+        # Which round of this kind is official, and who published or withdrew this one.
+        context["published_round"] = (
+            self.object if self.object.is_published else selectors.published_round(self.object.kind)
+        )
+        context["publish_history"] = (
+            self.object.history.exclude(history_change_reason=None)
+            .select_related("history_user")
+            .order_by("-history_date")[:20]
+        )
         may_show_all = self.show(1, 1) is not None and self.show(1, 4) is not None
         shown_pairs = [p for p in extras["pairs"] if may_show_all or p[2] >= 5]
         if shown_pairs:
@@ -514,20 +553,63 @@ class ImportTemplateView(View):
 # --- RAMS and kommun context ------------------------------------------------------------------
 
 
-def _import_context_file(request, form, importer) -> bool:
+def _pending_path(request, key: str) -> Path | None:
+    """The file kept for the choice step of this page, if it is still there."""
+    token = (request.session.get(key) or {}).get("token", "")
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        return None
+    path = UPLOAD_DIR / token
+    return path if path.exists() else None
+
+
+class _PendingFileMixin:
+    """The SCB upload pages: a file refused for want of a choice is kept for the next step.
+
+    The planner then picks Summera or a value without choosing the file again; the
+    form says which file it will use. Uploading another file replaces it.
+    """
+
+    pending_key = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if _pending_path(self.request, self.pending_key):
+            kwargs["pending_name"] = self.request.session[self.pending_key].get("name", "")
+        return kwargs
+
+
+def _import_context_file(request, form, importer, pending_key: str) -> bool:
     """Shared by the RAMS and context uploads: store, import, report, clean up.
 
     What the planner must know besides the count (suppressed cells, totals left out,
     the extra dimensions found and their values) goes into the session for the page.
+    A file refused only for want of a choice is kept (see _PendingFileMixin).
     """
-    path = _store_upload(form.cleaned_data["file"])
+    upload = form.cleaned_data.get("file")
+    previous = _pending_path(request, pending_key)
+    if upload:
+        if previous:
+            previous.unlink(missing_ok=True)
+        path, name = _store_upload(upload), upload.name
+    elif previous:
+        path, name = previous, request.session[pending_key].get("name", "")
+    else:
+        messages.error(request, _("Den sparade filen finns inte längre; ladda upp den igen."))
+        request.session.pop(pending_key, None)
+        return False
+    keep = False
     try:
         report = importer(path, choice=form.choice())
+        keep = report.needs_choice
     except TableError as exc:
         messages.error(request, str(exc))
         return False
     finally:
-        path.unlink(missing_ok=True)
+        if keep:
+            request.session[pending_key] = {"token": path.name, "name": name}
+        else:
+            path.unlink(missing_ok=True)
+            request.session.pop(pending_key, None)
     request.session["context_dimensions"] = report.dimensions
     if report.ok:
         messages.success(
@@ -540,8 +622,8 @@ def _import_context_file(request, form, importer) -> bool:
         messages.error(
             request,
             _(
-                "Inget importerades: filen har fler dimensioner än nyckeln. Välj Summera eller "
-                "ett värde per dimension och ladda upp filen igen."
+                "Inget importerades ännu: filen har fler dimensioner än nyckeln. Välj Summera "
+                "eller ett värde per dimension och importera igen; filen är sparad."
             ),
         )
     else:
@@ -550,9 +632,10 @@ def _import_context_file(request, form, importer) -> bool:
     return False
 
 
-class RamsView(FormView):
+class RamsView(_PendingFileMixin, FormView):
     """SCB RAMS commuting between kommuner per year; planners may upload SCB's CSV."""
 
+    pending_key = "scb_pending_rams"
     form_class = ContextUploadForm
     template_name = "mapping/surveys/rams.html"
 
@@ -562,7 +645,7 @@ class RamsView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        _import_context_file(self.request, form, imports.import_rams)
+        _import_context_file(self.request, form, imports.import_rams, self.pending_key)
         return redirect("surveys:rams")
 
     @cached_property
@@ -620,9 +703,10 @@ class RamsView(FormView):
         return context
 
 
-class ContextView(FormView):
+class ContextView(_PendingFileMixin, FormView):
     """In- and out-migration and recruitment needs per kommun and year, with trends."""
 
+    pending_key = "scb_pending_context"
     form_class = ContextUploadForm
     template_name = "mapping/surveys/context.html"
 
@@ -632,7 +716,7 @@ class ContextView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        _import_context_file(self.request, form, imports.import_context)
+        _import_context_file(self.request, form, imports.import_context, self.pending_key)
         return redirect("surveys:context")
 
     def get(self, request, *args, **kwargs):

@@ -400,11 +400,28 @@ def test_the_rams_page_asks_for_a_choice_then_imports_the_sum(client_for, planne
     assert "Inget importerades" in text
     assert "kvinnor" in text
     assert CommutingFlow.objects.count() == 0
-    client.post(
-        "/surveys/rams/",
-        {"file": SimpleUploadedFile("rams.csv", content), "sum_dimensions": "on"},
-    )
+    # The file is kept: the planner only chooses, and the form names the file it will use.
+    assert "rams.csv" in str(page.context["form"]["file"].help_text)
+    done = client.post("/surveys/rams/", {"sum_dimensions": "on"}, follow=True)
     assert flows() == KON_SUM
+    assert "5 värden importerades" in done.content.decode()
+    assert "1 värden var undertryckta" in done.content.decode()
+    # … and then forgotten: a second choice without a file is a form error, not an import.
+    again = client.post("/surveys/rams/", {"select": "kön=män"})
+    assert again.status_code == 200
+    assert again.context["form"].errors["file"]
+    assert flows() == KON_SUM
+
+
+def test_a_new_upload_replaces_the_kept_file(client_for, planner, reference_data):
+    client = client_for(planner)
+    client.post(
+        "/surveys/rams/", {"file": SimpleUploadedFile("a.csv", pxweb_csv(KON_HEADER, KON_ROWS))}
+    )
+    plain = pxweb_csv(["bostadskommun", "arbetsställekommun", "2021"], [("Krokom", "Åre", "75")])
+    client.post("/surveys/rams/", {"file": SimpleUploadedFile("b.csv", plain)})
+    assert flows() == {(KROKOM, ARE, 2021): 75}
+    assert "scb_pending_rams" not in client.session
 
 
 def _seed_flows(n_kommuner: int, years=(2021, 2022)):
