@@ -200,7 +200,8 @@ def commuting_heatmap(flows: list[dict], *, title: str) -> dict:
         )
     )
     fig.update_layout(
-        height=max(360, 40 + 22 * len(homes)),
+        # 22 px a row up to a full county; a national matrix scrolls inside 1 400 px.
+        height=min(1400, max(360, 40 + 22 * len(homes))),
         xaxis={"title": None, "side": "top", "tickangle": -45},
         yaxis={"title": None, "autorange": "reversed"},
     )

@@ -632,6 +632,9 @@ def _import_context_file(request, form, importer, pending_key: str) -> bool:
     return False
 
 
+RAMS_LIST_ROWS = 300
+
+
 class RamsView(_PendingFileMixin, FormView):
     """SCB RAMS commuting between kommuner per year; planners may upload SCB's CSV."""
 
@@ -685,7 +688,9 @@ class RamsView(_PendingFileMixin, FormView):
         context["years"] = selectors.rams_years()
         context["year"] = self.year
         flows = selectors.rams_flows(self.year) if self.year else []
-        context["flows"] = flows
+        # The list shows the largest flows; a national year has 84 100 pairs (all in the export).
+        context["flows"] = flows[:RAMS_LIST_ROWS]
+        context["flows_total"] = len(flows)
         context["errors"] = self.request.session.pop("context_errors", None)
         context["dimensions"] = self.request.session.pop("context_dimensions", None)
         context["municipalities"] = self.municipalities

@@ -485,7 +485,7 @@ def test_the_rams_page_draws_the_matrix_and_a_trend_per_pair(client_for, viewer,
     assert fallback.context["pair"] == (KROKOM, OSTERSUND)
 
 
-def test_the_rams_page_needs_the_same_queries_for_4_and_16_kommuner(
+def test_the_rams_page_needs_the_same_queries_for_4_and_18_kommuner(
     client_for, viewer, reference_data
 ):
     from django.db import connection
@@ -493,13 +493,18 @@ def test_the_rams_page_needs_the_same_queries_for_4_and_16_kommuner(
 
     client = client_for(viewer)
     measured = []
-    for n in (4, 16):
+    for n in (4, 18):
         CommutingFlow.objects.all().delete()
         _seed_flows(n)
         with CaptureQueriesContext(connection) as ctx:
             page = client.get("/surveys/rams/")
         assert len(page.context["heatmap"]["data"][0]["y"]) == n
         measured.append(len(ctx.captured_queries))
+    # 18 × 18 = 324 pairs: the list shows the 300 largest, the matrix all of them.
+    assert len(page.context["flows"]) == 300
+    assert page.context["flows_total"] == 324
+    assert page.context["flows"][0]["commuters"] == 324
+    assert "de 300 största av 324" in page.content.decode()
     assert measured[0] == measured[1], measured
 
 
