@@ -449,7 +449,11 @@ def read_shifts(fileobj) -> ShiftReport:
 
     Raises TableError when the file cannot be read as a table or lacks a required column.
     """
-    frame = pd_concat(read_table(fileobj))
+    frames = list(read_table(fileobj))
+    # read_table finds the header below any title rows and says which row it was, so
+    # errors name the rows as the spreadsheet shows them.
+    header_row = int(frames[0].attrs.get("header_row", 1)) if frames else 1
+    frame = pd_concat(frames)
     headers = [str(h) for h in frame.columns]
     mapping = guess_mapping(headers)
     time_column = "time" in mapping and "start" not in mapping and "end" not in mapping
@@ -476,7 +480,8 @@ def read_shifts(fileobj) -> ShiftReport:
     columns = {f: headers.index(h) for f, h in mapping.items()}
     if time_column:  # errors of the start or end name the one column both come from
         mapping["start"] = mapping["end"] = mapping["time"]
-    for number, values in enumerate(frame.itertuples(index=False, name=None), start=2):
+    first = header_row + 1
+    for number, values in enumerate(frame.itertuples(index=False, name=None), start=first):
         cells = {f: _text(values[i]) for f, i in columns.items()}
         if not any(cells.values()):
             report.total_rows -= 1  # a blank line is not a shift

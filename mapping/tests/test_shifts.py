@@ -530,3 +530,18 @@ def test_a_time_column_that_is_not_a_range_is_refused_naming_it(
     groups = {(g.column, g.count, g.first[0][0]) for g in response.context["error_groups"]}
     assert groups == {("Tid", 1, 2), ("Tid", 1, 3)}
     assert not ShiftImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_title_row_above_the_header_is_skipped_and_errors_name_the_spreadsheet_row(
+    client_for, planner, reference_data
+):
+    data = _csv("1;Region;Akuten;Krokom;Östersund;45;2025-03-04;07:00;25:00;0")
+    data = "Schema Akuten 2025-03-03 – 2025-03-30\r\n".encode("cp1252") + data
+    response = client_for(planner).post(
+        reverse("surveys:shift-import"),
+        {"name": "Med rubrik", "file": SimpleUploadedFile("rubrik.csv", data)},
+    )
+    assert response.status_code == 200
+    groups = {(g.column, g.first[0][0]) for g in response.context["error_groups"]}
+    assert groups == {("Slut", 3)}
