@@ -545,3 +545,17 @@ def test_a_title_row_above_the_header_is_skipped_and_errors_name_the_spreadsheet
     assert response.status_code == 200
     groups = {(g.column, g.first[0][0]) for g in response.context["error_groups"]}
     assert groups == {("Slut", 3)}
+
+
+@pytest.mark.django_db
+def test_an_import_of_fewer_than_five_people_shows_no_figures_to_a_viewer(
+    client_for, viewer, hr_user, reference_data
+):
+    s = _make(1)
+    ShiftImport.objects.filter(pk=s.pk).update(people=3, people_short=1)
+    as_viewer = client_for(viewer).get(reverse("surveys:shift-list")).context["rows"][0]
+    assert (as_viewer["people"], as_viewer["share"], as_viewer["worst"]) == (None, None, None)
+    total = client_for(viewer).get(s.get_absolute_url()).context["total"]
+    assert set(total.values()) == {None}
+    as_hr = client_for(hr_user).get(reverse("surveys:shift-list")).context["rows"][0]
+    assert (as_hr["people"], as_hr["share"], as_hr["worst"]) == (3, 33.3, "8 h 00")
