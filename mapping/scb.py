@@ -191,7 +191,7 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "work",
     ),
     "kommun": ("kommun", "region", "municipality"),
-    "year": ("ar", "year", "tid", "period"),
+    "year": ("ar", "year", "tid", "period", "artal"),
     "sector": ("sektor", "sector", "bransch"),
     "measure": ("tabellinnehall", "flyttningar", "forandringar", "matt", "contents"),
 }
@@ -220,7 +220,8 @@ def _role(header: str, roles: tuple[str, ...]) -> str | None:
         if key in ROLE_NAMES[role]:
             return role
     for role in roles:
-        if any(key.startswith(name) for name in ROLE_NAMES[role]):
+        # Never a year by prefix: "ar" begins "arbetsgivarsektor", a dimension of RAMS.
+        if role != "year" and any(key.startswith(name) for name in ROLE_NAMES[role]):
             return role
     return None
 
@@ -247,8 +248,17 @@ def strip_suffix(text: str) -> str:
     return _PAREN.sub("", text).strip()
 
 
+def _is_value_name(text: str) -> bool:
+    key = normalise_header(text)
+    return key in VALUE_NAMES or any(key.startswith(n) for n in VALUE_NAMES)
+
+
 def _heading(header: str, resolve, measures: bool) -> dict[str, str] | None:
-    """The labels a heading column gives its figures, or None for a stub column."""
+    """The labels a heading column gives its figures, or None for a stub column.
+
+    A year after an unknown text ("Dagbefolkning 2021", but also the stub "näringsgren
+    SNI 2007") is marked weak: :func:`read_table` then decides by the column's cells.
+    """
     text = header.strip()
     if match := _YEAR.match(text):
         prefix = (match.group(1) or "").strip()
@@ -259,16 +269,23 @@ def _heading(header: str, resolve, measures: bool) -> dict[str, str] | None:
             labels["measure"] = prefix
         elif prefix and not re.fullmatch(r"\d+", prefix) and resolve(strip_suffix(prefix)):
             labels["kommun_column"] = prefix  # "2380 Östersund 2021"
+        elif prefix and not _is_value_name(prefix):
+            labels[_WEAK] = prefix
         return labels
     if measures and measure_of(text):
         return {"measure": text}
     if text and not re.fullmatch(r"\d+", text) and resolve(strip_suffix(text)):
         return {"kommun_column": text}
-    if normalise_header(text) in VALUE_NAMES or any(
-        normalise_header(text).startswith(n) for n in VALUE_NAMES
-    ):
+    if _is_value_name(text):
         return {}
     return None
+
+
+_WEAK = "_weak"
+
+
+def _figure_like(text: str) -> bool:
+    return text in SUPPRESSED or bool(re.fullmatch(r"[\d\s\u00a0.,]+", text))
 
 
 def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = False) -> Table:
@@ -311,6 +328,12 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
     header = header[:width]
 
     headings = {i: _heading(h, resolve, measures) for i, h in enumerate(header)}
+    body = rows[header_at + 1 : last + 1]
+    for i, labels in headings.items():
+        if labels and labels.pop(_WEAK, None) is not None:
+            below = [r[i] for r in body if len(r) > i and r[i]]
+            if below and sum(map(_figure_like, below)) * 2 < len(below):
+                headings[i] = None  # "näringsgren SNI 2007": text below, so a stub
     heading_cols = [i for i, labels in headings.items() if labels is not None and header[i]]
     totals_cols = [i for i, h in enumerate(header) if h and is_total(h) and i not in heading_cols]
     stub_cols = [i for i in range(width) if i not in heading_cols and i not in totals_cols]

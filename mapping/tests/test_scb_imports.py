@@ -569,3 +569,31 @@ def test_a_cut_off_last_row_is_refused_not_taken_for_a_footnote(tmp_path, refere
     assert not report.ok
     assert report.errors[0].row == 5
     assert CommutingFlow.objects.count() == 0
+
+
+def test_an_sni_2007_and_an_arbetsgivarsektor_column_are_dimensions_not_years(
+    tmp_path, reference_data
+):
+    """ "näringsgren SNI 2007" ends in a year and "arbetsgivarsektor" begins with "år" folded."""
+    header = [
+        "bostadskommun",
+        "arbetsställekommun",
+        "näringsgren SNI 2007",
+        "arbetsgivarsektor",
+        "Dagbefolkning 2021",
+    ]
+    rows = [
+        ("2309 Krokom", "2380 Östersund", "Q vård och omsorg", "kommunal sektor", "1200"),
+        ("2309 Krokom", "2380 Östersund", "Q vård och omsorg", "privat sektor", "300"),
+        ("2309 Krokom", "2380 Östersund", "P utbildning", "kommunal sektor", "500"),
+        ("2309 Krokom", "2380 Östersund", "P utbildning", "privat sektor", ".."),
+    ]
+    path = write(tmp_path, pxweb_csv(header, rows))
+    report = scb.import_rams(path)
+    assert report.needs_choice
+    assert set(report.dimensions) == {"näringsgren SNI 2007", "arbetsgivarsektor"}
+    report = scb.import_rams(
+        path, choice=scb.Choice(sum_all=True, select={"arbetsgivarsektor": "kommunal sektor"})
+    )
+    assert report.ok, report.lines()
+    assert flows() == {(KROKOM, OSTERSUND, 2021): 1700}
