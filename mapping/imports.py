@@ -184,6 +184,29 @@ INTEREST_VALUES = {
     "no": "no",
     "n": "no",
 }
+# The coded columns: their answers are mapped to the app's categories in the
+# value-recoding step ({field: {folded answer: code}}, code "" for unanswered).
+CODED_FIELDS = ("hub_interest", "mode")
+CODES = {
+    "hub_interest": ("yes", "maybe", "no"),
+    "mode": ("car", "bus", "train", "bike_walk", "other"),
+}
+# Answers as Netigate, Esmaker and Forms write them, folded (normalise_header), to a code.
+_UNANSWERED = (
+    "vet_ej",
+    "vet_inte",
+    "ingen_asikt",
+    "inget_svar",
+    "ej_aktuellt",
+    "inte_aktuellt",
+    "ej_svar",
+    "dont_know",
+    "no_answer",
+    "not_applicable",
+    "har_ingen_uppfattning",
+    "ingen_uppfattning",
+)
+MAX_DISTINCT_ANSWERS = 200  # a column with more is free text, not a coded question
 _DIGITS = re.compile(r"^\d{1,4}$")
 _LEADING_CODE = re.compile(r"^(\d{4})\b")
 
@@ -194,6 +217,34 @@ class RowError:
     column: str
     value: str
     reason: str
+
+
+FIRST_ROWS = 5  # rows named per error group
+MAX_GROUPS = 1_000
+
+
+@dataclass
+class ErrorGroup:
+    """The errors of one column and value: how many, and the first rows."""
+
+    column: str
+    value: str
+    reason: str
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+
+    def line(self) -> str:
+        more = " …" if self.count > len(self.rows) else ""
+        return _(
+            'Kolumn "%(column)s": värdet "%(value)s" – %(n)d rader (rad %(rows)s%(more)s): %(reason)s'
+        ) % {
+            "column": self.column,
+            "value": self.value,
+            "n": self.count,
+            "rows": ", ".join(str(r) for r in self.rows),
+            "more": more,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -211,11 +262,36 @@ class Report:
     message: str = ""
     # Seconds per step of the staged path (copy, judge, insert, foreign keys), for the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # Errors by (column, value, reason), in the order of their first row; at most MAX_GROUPS.
+    groups: dict[tuple[str, str, str], ErrorGroup] = field(default_factory=dict)
+    # {field: {answer: n}} of the coded columns among the valid and the invalid rows; an
+    # answer is its code ("" unanswered) or, where it has none, the file's text.
+    kept: dict[str, dict[str, int]] = field(default_factory=dict)
+    dropped: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, error: RowError) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(error)
+        key = (error.column, error.value, error.reason)
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:
+                return
+            group = self.groups[key] = ErrorGroup(*key)
+        group.count += 1
+        # Two fields read from one column may fail in the same row: name it once.
+        if len(group.rows) < FIRST_ROWS and error.row not in group.rows:
+            group.rows.append(error.row)
+
+    def count_answers(self, answers: dict[str, str], *, valid: bool) -> None:
+        target = self.kept if valid else self.dropped
+        for f, answer in answers.items():
+            counts = target.setdefault(f, {})
+            counts[answer] = counts.get(answer, 0) + 1
+
+    def error_groups(self) -> list[ErrorGroup]:
+        return list(self.groups.values())
 
     @property
     def ok(self) -> bool:
@@ -239,6 +315,16 @@ class Report:
         ]
         if self.error_count > len(self.errors):
             out.append(_("… och %(n)d fel till.") % {"n": self.error_count - len(self.errors)})
+        return out
+
+    def grouped_lines(self) -> list[str]:
+        """The report with errors grouped by column and value (the survey import's
+        command and page): one line per group instead of one per row."""
+        out = self.lines()[:1]
+        out += [group.line() for group in self.groups.values()]
+        grouped = sum(group.count for group in self.groups.values())
+        if self.error_count > grouped:
+            out.append(_("… och %(n)d fel till.") % {"n": self.error_count - grouped})
         return out
 
 
@@ -291,6 +377,109 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 
 def missing_required(mapping: dict[str, str]) -> list[str]:
     return [c.header for c in COLUMNS if c.required and not mapping.get(c.field)]
+
+
+# Headers of a shift list (TimeCare, Heroma): a date and a pass start and end per person.
+_SHIFT_DATE = {"datum", "date", "passdatum", "dag"}
+_SHIFT_START = {"start", "starttid", "pass_start", "passstart", "borjar", "fran", "from"}
+_SHIFT_END = {"slut", "sluttid", "pass_slut", "passlut", "slutar", "till", "to", "end"}
+_SHIFT_TIME = {"tid", "pass", "arbetstid", "passtid"}
+MSG_SHIFT_SCHEDULE = gettext_noop(
+    "Filen ser ut som ett schema (datum, start och slut per person), inte som enkätsvar. "
+    "Importera schemat under Dygnsvila → Importera schema."
+)
+
+
+def looks_like_shift_schedule(headers: list[str]) -> bool:
+    """A file with a date column and a shift's start and end (or one Tid column) is a
+    shift list: imported as survey answers it would count each shift as a respondent."""
+    folded = {normalise_header(h) for h in headers}
+    if not folded & _SHIFT_DATE:
+        return False
+    return bool(folded & _SHIFT_START and folded & _SHIFT_END) or bool(folded & _SHIFT_TIME)
+
+
+def guess_code(f: str, text: str) -> str | None:
+    """The app's category for an answer as survey tools write it ("Ja, absolut" → yes,
+    "Vet ej" → "" unanswered), or None when there is no good guess.
+
+    Only a default for the recoding step: the planner sees and may change every one.
+    """
+    key = normalise_header(text)
+    if not key:
+        return ""
+    if f == "hub_interest":
+        if key in _UNANSWERED or key.startswith(("vet_ej", "vet_inte")):
+            return ""
+        if key in INTEREST_VALUES:
+            return INTEREST_VALUES[key]
+        words = key.split("_")
+        if (
+            words[0] in ("nej", "no", "inte", "aldrig")
+            or "inte_alls" in key
+            or "tar_avstand" in key
+        ):
+            return "no"
+        if set(words) & {"kanske", "maybe", "eventuellt", "mojligen", "delvis", "tveksam"}:
+            return "maybe"
+        if words[0] in ("ja", "yes", "absolut", "garna", "definitivt") or key.startswith(
+            "instammer"
+        ):
+            return "yes"
+        return None
+    if f == "mode":
+        if key in _UNANSWERED:
+            return ""
+        if key in MODE_VALUES:
+            return MODE_VALUES[key]
+        words = set(key.split("_"))
+        if words & {"bil", "elbil", "car", "samakning", "bilpool", "motorcykel", "moped"}:
+            return "car"
+        if words & {"tag", "train", "pendeltag"}:
+            return "train"
+        if words & {"buss", "bus", "kollektivtrafik", "kollektivt"}:
+            return "bus"
+        if words & {"cykel", "elcykel", "gang", "fots", "sparkcykel", "promenad", "walk", "bike"}:
+            return "bike_walk"
+        if words & {"annat", "ovrigt", "other", "flyg", "taxi"}:
+            return "other"
+        return None
+    return None
+
+
+def clean_coding(coding: dict | None) -> dict[str, dict[str, str]]:
+    """Only coded fields, folded answers and codes the field knows (a saved profile or
+    a form may hold anything)."""
+    out: dict[str, dict[str, str]] = {}
+    for f, answers in (coding or {}).items():
+        if f not in CODES or not isinstance(answers, dict):
+            continue
+        allowed = {"", *CODES[f]}
+        out[f] = {normalise_header(str(k)): str(v) for k, v in answers.items() if str(v) in allowed}
+    return out
+
+
+def answer_counts(path: str | Path, mapping: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
+    """Each mapped coded column's distinct answers (stripped, blank left out) with their
+    counts, most frequent first, for the recoding step. Answers that fold to the same
+    key ("Ja, absolut", "ja absolut") are one answer, shown as first met."""
+    wanted = {f: mapping[f] for f in CODED_FIELDS if mapping.get(f)}
+    counts: dict[str, dict[str, list]] = {f: {} for f in wanted}
+    for frame in chunks(path):
+        for f, header in wanted.items():
+            if header not in frame.columns:
+                continue
+            for value, n in frame[header].dropna().astype(str).str.strip().value_counts().items():
+                if not value:
+                    continue
+                entry = counts[f].setdefault(normalise_header(value), [value, 0])
+                entry[1] += int(n)
+    return {
+        f: sorted(((text, n) for text, n in values.values()), key=lambda t: (-t[1], t[0]))[
+            :MAX_DISTINCT_ANSWERS
+        ]
+        for f, values in counts.items()
+    }
 
 
 # --- Resolving values -------------------------------------------------------------------------
@@ -376,10 +565,23 @@ _TEXT_LIMITS = {"organisation": 200, "unit": 200}
 class RowValidator:
     """Turns one row (a dict header → text) into SurveyResponse fields or a list of errors."""
 
-    def __init__(self, mapping: dict[str, str]):
+    def __init__(self, mapping: dict[str, str], coding: dict | None = None):
         self.mapping = {f: h for f, h in mapping.items() if h}
+        # The recoding step's choices come before the built-in answers (ja, bil …).
+        self.coding = clean_coding(coding)
         self.municipality = MunicipalityResolver()
         self.employer = EmployerResolver()
+
+    def answer(self, f: str, raw) -> str:
+        """A coded cell as the import's answer distribution counts it: its code ("" when
+        blank or unanswered) if valid, else the stripped text."""
+        value, reason, shown = self.clean(f, raw)
+        return shown if reason else ("" if value is None else str(value))
+
+    def answers(self, row: dict) -> dict[str, str]:
+        return {
+            f: self.answer(f, row.get(self.mapping[f])) for f in CODED_FIELDS if f in self.mapping
+        }
 
     def clean(self, f: str, raw) -> tuple[object, str | None, str]:
         """(value, reason, shown) of one cell: the value to store (None: the field's
@@ -395,6 +597,10 @@ class RowValidator:
             return None, (_(ERR_REQUIRED) if column.required else None), shown
         if "\x00" in shown:  # PostgreSQL cannot store it; say so before importing
             return None, _(ERR_NUL), shown
+        if f in self.coding:
+            code = self.coding[f].get(normalise_header(raw))
+            if code is not None:
+                return (code or None), None, shown
         if f in ("home_municipality", "workplace_municipality"):
             code = self.municipality(raw)
             return (code, None, shown) if code else (None, _(ERR_UNKNOWN_MUNICIPALITY), shown)
@@ -457,8 +663,18 @@ def _rows(frame, first_row_number: int) -> Iterator[tuple[int, dict]]:
         yield first_row_number + offset, dict(zip(headers, values, strict=True))
 
 
+def _first_row(frame) -> int:
+    """The spreadsheet row of the frame's first data row: the header's row + 1."""
+    return frame.attrs.get("header_row", 1) + 1
+
+
 def validate_file(
-    path: str | Path, mapping: dict[str, str], *, chunksize: int = CHUNK_ROWS, staged: bool = True
+    path: str | Path,
+    mapping: dict[str, str],
+    *,
+    chunksize: int = CHUNK_ROWS,
+    staged: bool = True,
+    coding: dict | None = None,
 ) -> Report:
     """Check every row of the file; nothing is written.
 
@@ -470,7 +686,7 @@ def validate_file(
 
         with transaction.atomic():
             try:
-                report = staged_import.stage(path, mapping).report()
+                report = staged_import.stage(path, mapping, coding).report()
             except staged_import.Declined:
                 report = None
             transaction.set_rollback(True)  # the temporary tables go, nothing is kept
@@ -479,12 +695,14 @@ def validate_file(
     report = Report()
     for column in missing_required(mapping):
         report.add(RowError(1, column, "", _(ERR_MISSING_COLUMN).format(column=column)))
-    validator = RowValidator(mapping)
-    next_row = 2  # the header is row 1
+    validator = RowValidator(mapping, coding)
+    next_row = None
     for frame in chunks(path, chunksize=chunksize):
+        next_row = next_row or _first_row(frame)
         for number, row in _rows(frame, next_row):
             _values, errors = validator(number, row)
             report.total_rows += 1
+            report.count_answers(validator.answers(row), valid=not errors)
             if errors:
                 report.invalid_rows += 1
                 for error in errors:
@@ -514,6 +732,7 @@ def import_file(
     batch_size: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
     staged: bool = True,
+    coding: dict | None = None,
 ) -> Report:
     """Import the file into ``survey_round`` (see the module docstring for the rules).
 
@@ -539,16 +758,17 @@ def import_file(
             file_name=file_name,
             sha256=sha256,
             progress=progress,
+            coding=coding,
         )
         if report is not None:
             return report
 
-    report = validate_file(path, mapping, chunksize=chunksize, staged=False)
+    report = validate_file(path, mapping, chunksize=chunksize, staged=False, coding=coding)
     if not report.ok and (not valid_only or report.valid_rows == 0 or missing_required(mapping)):
         report.message = _("Inget importerades: filen har fel.")
         raise ImportRejected(report)
 
-    validator = RowValidator(mapping)
+    validator = RowValidator(mapping, coding)
     started = {
         "file_sha256": sha256,
         "valid_only": valid_only,
@@ -561,9 +781,10 @@ def import_file(
             job, survey_round=survey_round, user=user, file_name=file_name, started=started
         )
         batch: list[SurveyResponse] = []
-        next_row = 2
+        next_row = None
         done = 0
         for frame in chunks(path, chunksize=chunksize):
+            next_row = next_row or _first_row(frame)
             for number, row in _rows(frame, next_row):
                 values, errors = validator(number, row)
                 if errors:
@@ -609,6 +830,7 @@ def _finish(job: SurveyImport, report: Report) -> None:
     job.skipped_count = report.skipped
     job.processed_rows = report.total_rows
     job.total_rows = report.total_rows
+    job.answer_counts = {"kept": report.kept, "dropped": report.dropped}
     job.status = SurveyImport.Status.DONE
     job.finished = timezone.now()
     job.message = _("%(n)d rader importerades, %(s)d ogiltiga rader lämnades utanför.") % {
@@ -619,7 +841,7 @@ def _finish(job: SurveyImport, report: Report) -> None:
 
 
 def _import_staged(
-    *, path, survey_round, mapping, user, valid_only, job, file_name, sha256, progress
+    *, path, survey_round, mapping, user, valid_only, job, file_name, sha256, progress, coding
 ) -> Report | None:
     """The import through :mod:`mapping.staged_import`: the file is copied, checked
     and written in one transaction. None when that path declines the file."""
@@ -633,7 +855,7 @@ def _import_staged(
     _mark_running(job, started)
     with transaction.atomic():
         try:
-            staged = staged_import.stage(path, mapping)
+            staged = staged_import.stage(path, mapping, coding)
         except staged_import.Declined:
             return None
         report = staged.report()
@@ -683,3 +905,120 @@ def import_context(path: str | Path, *, choice=None) -> Report:
     from mapping import scb
 
     return scb.import_context(path, choice=choice)
+
+
+# --- Rows left out ----------------------------------------------------------------------------
+
+LEAN_POINTS = 10  # percentage points
+
+
+@dataclass(frozen=True)
+class Lean:
+    """An answer over- or under-represented among the rows left out of an import."""
+
+    field: str
+    answer: str
+    dropped_share: float  # % of the dropped rows
+    kept_share: float  # % of the kept rows
+
+
+def leaning(
+    dropped: dict[str, int], kept: dict[str, int], *, points: float = LEAN_POINTS
+) -> list[tuple[str, float, float]]:
+    """The answers whose share among the dropped rows differs from their share among
+    the kept rows by more than ``points`` percentage points: (answer, dropped %, kept %).
+
+    Leaving out rows that lean towards one answer (every "Ja, absolut" dropped, say)
+    biases the round's figures; a share is taken over all rows of its group, blank
+    answers included, so dropping the unanswered rows leans too.
+    """
+    n_dropped, n_kept = sum(dropped.values()), sum(kept.values())
+    if not n_dropped:
+        return []
+    out = []
+    for answer in sorted({*dropped, *kept}, key=lambda a: (-dropped.get(a, 0), a)):
+        d = 100 * dropped.get(answer, 0) / n_dropped
+        k = 100 * kept.get(answer, 0) / n_kept if n_kept else 0.0
+        if abs(d - k) > points:
+            out.append((answer, round(d, 1), round(k, 1)))
+    return out
+
+
+def round_coverage(survey_round: SurveyRound) -> dict:
+    """The rows the round's imports kept of the rows their files had, and every answer
+    the dropped rows lean towards (:func:`leaning`), summed over the finished imports."""
+    kept_rows = total_rows = 0
+    dropped: dict[str, dict[str, int]] = {}
+    kept: dict[str, dict[str, int]] = {}
+    imports = SurveyImport.objects.filter(
+        round=survey_round, status=SurveyImport.Status.DONE
+    ).values_list("row_count", "total_rows", "answer_counts")
+    for row_count, file_rows, counts in imports:
+        kept_rows += row_count
+        total_rows += file_rows
+        for target, key in ((dropped, "dropped"), (kept, "kept")):
+            for f, answers in ((counts or {}).get(key) or {}).items():
+                into = target.setdefault(f, {})
+                for answer, n in answers.items():
+                    into[answer] = into.get(answer, 0) + n
+    labels = {
+        "hub_interest": dict(SurveyResponse.Interest.choices),
+        "mode": dict(SurveyResponse.Mode.choices),
+    }
+    leans = [
+        Lean(f, str(labels.get(f, {}).get(answer, answer)) if answer else _("ej besvarad"), d, k)
+        for f in CODED_FIELDS
+        for answer, d, k in leaning(dropped.get(f, {}), kept.get(f, {}))
+    ]
+    return {
+        "kept": kept_rows,
+        "total": total_rows,
+        "dropped": total_rows - kept_rows,
+        "leans": leans,
+    }
+
+
+def coverage_lines(coverage: dict) -> list[str]:
+    """The coverage as text, for the round's exports and pages."""
+    if not coverage["total"]:
+        return []
+    out = [
+        _("Underlag: %(kept)d av %(total)d rader i de importerade filerna.")
+        % {"kept": coverage["kept"], "total": coverage["total"]}
+    ]
+    columns = {c.field: c.header for c in COLUMNS}
+    for lean in coverage["leans"]:
+        out.append(
+            _(
+                'Varning: de utelämnade raderna lutar åt ett svar. %(column)s "%(answer)s": '
+                "%(d)s %% av de utelämnade raderna mot %(k)s %% av de importerade."
+            )
+            % {
+                "column": columns.get(lean.field, lean.field),
+                "answer": lean.answer,
+                "d": f"{lean.dropped_share:.1f}".replace(".", ","),
+                "k": f"{lean.kept_share:.1f}".replace(".", ","),
+            }
+        )
+    return out
+
+
+def leaning_lines(report: Report) -> list[str]:
+    """The warnings of :func:`coverage_lines` for one import's report."""
+    columns = {c.field: c.header for c in COLUMNS}
+    out = []
+    for f in CODED_FIELDS:
+        for answer, d, k in leaning(report.dropped.get(f, {}), report.kept.get(f, {})):
+            out.append(
+                _(
+                    'Varning: de utelämnade raderna lutar åt ett svar. %(column)s "%(answer)s": '
+                    "%(d)s %% av de utelämnade raderna mot %(k)s %% av de importerade."
+                )
+                % {
+                    "column": columns[f],
+                    "answer": answer or _("ej besvarad"),
+                    "d": f"{d:.1f}".replace(".", ","),
+                    "k": f"{k:.1f}".replace(".", ","),
+                }
+            )
+    return out

@@ -398,6 +398,15 @@ class SurveyImport(models.Model):
     processed_rows = models.PositiveIntegerField(_("behandlade rader"), default=0)
     row_count = models.PositiveIntegerField(_("importerade rader"), default=0)
     skipped_count = models.PositiveIntegerField(_("överhoppade rader"), default=0)
+    # {"dropped": {field: {answer: n}}, "kept": {...}}: how the rows left out by "import
+    # only the valid rows" answered the coded questions, beside the rows kept, so the
+    # round can warn when the dropped rows lean towards one answer (mapping.imports.leaning).
+    answer_counts = models.JSONField(
+        _("svarsfördelning"),
+        default=dict,
+        blank=True,
+        help_text=_("Kodade svar bland de importerade och de utelämnade raderna."),
+    )
     message = models.TextField(_("meddelande"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -441,6 +450,35 @@ class SurveyImport(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class SurveyImportProfile(models.Model):
+    """A saved column mapping and value coding for files from one survey tool
+    (e.g. "Netigate personalenkät"), offered for the next file and taken by
+    ``manage.py import_survey --mapping NAME``."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    # {field: the file's header}, as mapping.imports.guess_mapping returns it.
+    mapping = models.JSONField(_("kolumnkoppling"), default=dict, blank=True)
+    # {field: {folded answer: code}}; code "" means unanswered (mapping.imports.RowValidator).
+    coding = models.JSONField(_("värdekodning"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sparad av"),
+    )
+    updated = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("importprofil för enkäter")
+        verbose_name_plural = _("importprofiler för enkäter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CommutingFlow(models.Model):

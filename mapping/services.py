@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mapping import imports
-from mapping.models import SurveyImport, SurveyRound
+from mapping.models import SurveyImport, SurveyImportProfile, SurveyRound
 
 
 @transaction.atomic
@@ -70,7 +70,13 @@ def _progress_writer(job_id: int):
 
 
 def run_import_job(
-    *, job_id: int, path: str, mapping: dict, valid_only: bool, background: bool
+    *,
+    job_id: int,
+    path: str,
+    mapping: dict,
+    valid_only: bool,
+    background: bool,
+    coding: dict | None = None,
 ) -> None:
     """Run a prepared import job; on failure the job records why and nothing is written."""
     job = SurveyImport.objects.select_related("round").get(pk=job_id)
@@ -89,11 +95,12 @@ def run_import_job(
             valid_only=valid_only,
             job=job,
             progress=progress,
+            coding=coding,
         )
         if report.already_imported:
             return
     except imports.ImportRejected as exc:
-        _job_failed(job, "\n".join(exc.report.lines()[:50]))
+        _job_failed(job, "\n".join(exc.report.grouped_lines()[:50]))
     except Exception as exc:  # a broken file or database error: the job says so
         _job_failed(job, _("Importen misslyckades: %(error)s") % {"error": exc})
     finally:
@@ -124,6 +131,7 @@ def survey_import_start(
     valid_only: bool,
     user,
     total_rows: int,
+    coding: dict | None = None,
 ) -> SurveyImport | None:
     """Create the import job and run it (in a thread after commit, or inline).
 
@@ -140,7 +148,13 @@ def survey_import_start(
         valid_only=valid_only,
         total_rows=total_rows,
     )
-    kwargs = {"job_id": job.pk, "path": path, "mapping": mapping, "valid_only": valid_only}
+    kwargs = {
+        "job_id": job.pk,
+        "path": path,
+        "mapping": mapping,
+        "valid_only": valid_only,
+        "coding": coding,
+    }
     if import_in_background():
 
         def run():
@@ -155,3 +169,19 @@ def survey_import_start(
         run_import_job(background=False, **kwargs)
         job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def survey_import_profile_save(
+    *, name: str, mapping: dict, coding: dict, user=None
+) -> SurveyImportProfile:
+    """Save (or replace) the named column mapping and value coding for the next file."""
+    profile = SurveyImportProfile.objects.filter(name=name).first() or SurveyImportProfile(
+        name=name
+    )
+    profile.mapping = {f: h for f, h in mapping.items() if h}
+    profile.coding = imports.clean_coding(coding)
+    profile.user = user
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -13,20 +13,28 @@ who parses the CSV: PostgreSQL instead of pandas. Where the two could read a fil
 differently, this path declines (:class:`Declined`) and the caller falls back to the
 row-by-row path, which stays the reference:
 
-- XLSX, or a CSV whose header has fewer than two columns (a blank line is then a row);
+- a file whose header has fewer than two columns (a blank line is then a row);
 - a NUL byte, a byte Windows-1252 leaves undefined, or a line that is only ``\\.``;
 - a quote that does not open or close a whole field (pandas skips blanks before a
   quote, PostgreSQL keeps them);
 - anything PostgreSQL refuses to read: ragged rows, blank lines, mixed line ends, a
   quoted field left open, bad UTF-8.
 
+XLSX, and CSV with title rows above the header or empty trailing columns, are first
+written out as a plain CSV (header on the first line, the used columns only) from the
+very frames the row-by-row path reads (:func:`hubplan.tabular.read_table`, calamine for
+XLSX), so both paths see the same cells; errors still name the rows as the file has them.
+
 Everything happens in the caller's transaction; the temporary tables go at its end.
 """
 
 from __future__ import annotations
 
+import csv
 import mmap
+import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +43,16 @@ import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from hubplan.tabular import XLSX_MAGIC, TableError, read_table, sniff_csv
+from hubplan.tabular import XLSX_MAGIC, TableError, csv_layout, read_table
 
 from .imports import (
+    CODED_FIELDS,
     COLUMNS,
     ERR_MISSING_COLUMN,
+    FIRST_ROWS,
     MAX_ERRORS_KEPT,
+    MAX_GROUPS,
+    ErrorGroup,
     Report,
     RowError,
     RowValidator,
@@ -128,6 +140,8 @@ class Staged:
 
     mapping: dict[str, str]
     validator: RowValidator
+    # The spreadsheet row of the first data row: 2, or lower down below title rows.
+    first_row: int = 2
     total_rows: int = 0
     lookups: list[_Lookup] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -169,13 +183,64 @@ class Staged:
                     [MAX_ERRORS_KEPT],
                 )
                 kept = cursor.fetchall()
-            for rn, index, shown, reason in kept:
-                header = self.validator.header(self.lookups[index].field)
-                report.add(RowError(rn + 1, header, shown, reason))  # the header is row 1
-            report.error_count += error_count - len(kept)
+                offset = self.first_row - 1  # rn counts from 1
+                for rn, index, shown, reason in kept[: MAX_ERRORS_KEPT - len(report.errors)]:
+                    header = self.validator.header(self.lookups[index].field)
+                    report.errors.append(RowError(rn + offset, header, shown, reason))
+                report.error_count += error_count
+                self._groups(cursor, union, report, offset)
         report.invalid_rows = invalid
         report.valid_rows = self.total_rows - invalid
+        self._answers(report, union)
         return report
+
+    def _groups(self, cursor, union: str, report: Report, offset: int) -> None:
+        """The errors grouped by column and value, as Report.add groups them row by row:
+        in the order of each group's first row (then column), at most MAX_GROUPS."""
+        cursor.execute(
+            f"SELECT idx, shown, reason, count(*), (array_agg(rn ORDER BY rn))[1:%s] "
+            f"FROM ({union}) e GROUP BY idx, shown, reason ORDER BY min(rn), idx LIMIT %s",
+            [FIRST_ROWS, 2 * MAX_GROUPS],
+        )
+        merged: dict[tuple[str, str, str], ErrorGroup] = dict(report.groups)
+        for index, shown, reason, count, rows in cursor.fetchall():
+            key = (self.validator.header(self.lookups[index].field), shown, reason)
+            group = merged.get(key)
+            if group is None:
+                group = merged[key] = ErrorGroup(*key)
+            group.count += count
+            # Two fields read from one column share a group: its first rows of both.
+            group.rows = sorted({*group.rows, *(rn + offset for rn in rows)})[:FIRST_ROWS]
+        report.groups = dict(list(merged.items())[:MAX_GROUPS])
+
+    def _answers(self, report: Report, union: str) -> None:
+        """Each coded column's answers among the valid and the invalid rows, counted in
+        SQL: the code where the value is valid ("" blank), else the file's text."""
+        bad = (
+            f"LEFT JOIN (SELECT DISTINCT rn FROM ({union}) e) bad ON bad.rn = s.rn" if union else ""
+        )
+        dropped = "bad.rn IS NOT NULL" if union else "false"
+        with connection.cursor() as cursor:
+            for lookup in self.lookups:
+                if lookup.field not in CODED_FIELDS or lookup.field not in self.validator.mapping:
+                    continue
+                if lookup.column is None:
+                    value, reason, shown, _employer = lookup.constant
+                    answer = shown if reason else ("" if value is None else str(value))
+                    cursor.execute(f"SELECT {dropped}, count(*) FROM {STAGE} s {bad} GROUP BY 1")
+                    rows = [(answer, is_dropped, n) for is_dropped, n in cursor.fetchall()]
+                else:
+                    cursor.execute(
+                        "SELECT CASE WHEN l.reason IS NULL THEN coalesce(l.value, '') "
+                        f"ELSE l.shown END, {dropped}, count(*) FROM {STAGE} s "
+                        f"JOIN {lookup.table} l ON l.raw = {self._key(lookup)} {bad} "
+                        "GROUP BY 1, 2"
+                    )
+                    rows = cursor.fetchall()
+                for answer, is_dropped, n in rows:
+                    target = report.dropped if is_dropped else report.kept
+                    counts = target.setdefault(lookup.field, {})
+                    counts[answer] = counts.get(answer, 0) + n
 
     def insert(self, *, round_id: int, import_id: int) -> int:
         """Write the valid rows, in file order; returns how many."""
@@ -238,7 +303,32 @@ class Staged:
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
 
 
-def stage(path: str | Path, mapping: dict[str, str]) -> Staged:
+def _plain_copy(path: Path) -> tuple[Path, list[str], int]:
+    """The table of an XLSX file, or of a CSV with title rows or empty trailing columns,
+    as a plain UTF-8 CSV in a temporary file: (path, headers, header row). Written from
+    read_table's own frames, so the COPY path reads exactly the cells the row path does."""
+    handle, name = tempfile.mkstemp(prefix="hubplan-survey-", suffix=".csv")
+    out = Path(name)
+    header_row, headers = 1, []
+    try:
+        with open(path, "rb") as fh, os.fdopen(handle, "w", encoding="utf-8", newline="") as dst:
+            writer = csv.writer(dst, delimiter=",", lineterminator="\n")
+            for number, frame in enumerate(read_table(fh, chunksize=50_000)):
+                if number == 0:
+                    headers = [str(h) for h in frame.columns]
+                    header_row = frame.attrs.get("header_row", 1)
+                    writer.writerow(headers)
+                writer.writerows(frame.itertuples(index=False, name=None))
+    except (TableError, OSError) as exc:
+        out.unlink(missing_ok=True)
+        raise Declined(str(exc)) from None
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out, headers, header_row
+
+
+def stage(path: str | Path, mapping: dict[str, str], coding: dict | None = None) -> Staged:
     """Copy the CSV into a temporary table and judge its values; needs a transaction.
 
     Raises :class:`Declined` (with the savepoint rolled back, nothing left behind) when
@@ -250,18 +340,34 @@ def stage(path: str | Path, mapping: dict[str, str]) -> Staged:
     path = Path(path)
     with open(path, "rb") as fh:
         head = fh.read(64 * 1024)
-    if not head or head.startswith(XLSX_MAGIC):
-        raise Declined("not a CSV file")
+    if not head:
+        raise Declined("empty file")
     try:
-        encoding, delimiter = sniff_csv(head)
+        layout = None if head.startswith(XLSX_MAGIC) else csv_layout(head)
+    except TableError as exc:
+        raise Declined(str(exc)) from None
+    if layout is None or not layout.plain:
+        plain, headers, header_row = _plain_copy(path)
+        try:
+            staged = _stage_plain(plain, headers, mapping, coding, "utf-8-sig", ",", clock)
+        finally:
+            plain.unlink(missing_ok=True)  # COPY has read it
+        staged.first_row = header_row + 1
+        return staged
+    try:
         headers = _headers(path)
     except TableError as exc:
         raise Declined(str(exc)) from None
+    return _stage_plain(path, headers, mapping, coding, layout.encoding, layout.delimiter, clock)
+
+
+def _stage_plain(path, headers, mapping, coding, encoding, delimiter, clock) -> Staged:
+    """stage() of a CSV whose header is its first line and whose columns are all used."""
     if len(headers) < 2:
         raise Declined("fewer than two columns")
     _check_bytes(path, encoding, delimiter)
     positions = {h: i for i, h in enumerate(headers)}
-    validator = RowValidator(mapping)
+    validator = RowValidator(mapping, coding)
     staged = Staged(mapping=mapping, validator=validator)
     try:
         with transaction.atomic():

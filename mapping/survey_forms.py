@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hubplan.numbers import NumberModelForm
-from mapping.imports import COLUMNS
-from mapping.models import SurveyRound
+from mapping.imports import COLUMNS, COLUMNS_BY_FIELD
+from mapping.models import SurveyImportProfile, SurveyRound
 from mapping.scb import Choice
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024  # ~3 million survey rows as CSV
@@ -49,6 +49,15 @@ class UploadForm(forms.Form):
         label=_("Fil"),
         help_text=_("CSV (semikolon eller komma, UTF-8 eller Windows-1252) eller XLSX."),
     )
+    profile = forms.ModelChoiceField(
+        queryset=SurveyImportProfile.objects.all(),
+        required=False,
+        label=_("Sparad koppling"),
+        empty_label=_("– gissa ur rubrikerna –"),
+        help_text=_(
+            "Kolumnkoppling och värdekodning sparade från en tidigare fil från samma verktyg."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -73,11 +82,86 @@ class MappingForm(forms.Form):
         return {f: h for f, h in self.cleaned_data.items() if h}
 
 
+# The recoding step's choices; "none" is stored as "" (unanswered, the field left blank).
+CODE_LABELS = {
+    "hub_interest": (("yes", _("ja")), ("maybe", _("kanske")), ("no", _("nej"))),
+    "mode": (
+        ("car", _("bil")),
+        ("bus", _("buss")),
+        ("train", _("tåg")),
+        ("bike_walk", _("cykel/gång")),
+        ("other", _("annat")),
+    ),
+}
+UNANSWERED = "none"
+
+
+class CodingForm(forms.Form):
+    """The value-recoding step: one select per distinct answer of each coded column."""
+
+    def __init__(self, *args, answers: dict[str, list], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+        self.groups = []
+        for f, values in answers.items():
+            choices = [
+                ("", _("– ingen omkodning –")),
+                *CODE_LABELS[f],
+                (UNANSWERED, _("ej besvarad (lämnas tom)")),
+            ]
+            names = []
+            for index, (text, n) in enumerate(values):
+                name = f"code__{f}__{index}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("”%(answer)s” (%(n)d svar)") % {"answer": text, "n": n},
+                    choices=choices,
+                    required=False,
+                )
+                names.append(name)
+            self.groups.append((COLUMNS_BY_FIELD[f].header, [self[n] for n in names]))
+
+    def coding(self) -> dict[str, dict[str, str]]:
+        """{field: {answer text: code}}, "" for unanswered; answers left alone are absent."""
+        out: dict[str, dict[str, str]] = {}
+        for f, values in self.answers.items():
+            for index, (text, _n) in enumerate(values):
+                code = self.cleaned_data.get(f"code__{f}__{index}")
+                if code:
+                    out.setdefault(f, {})[text] = "" if code == UNANSWERED else code
+        return out
+
+    @staticmethod
+    def initial_for(answers: dict[str, list], coding: dict[str, dict[str, str]]) -> dict:
+        """The form's initial choices from a coding (a profile's or the guesses)."""
+        from hubplan.tabular import normalise_header
+
+        initial = {}
+        for f, values in answers.items():
+            folded = {normalise_header(k): v for k, v in (coding.get(f) or {}).items()}
+            for index, (text, _n) in enumerate(values):
+                code = folded.get(normalise_header(text))
+                if code is not None:
+                    initial[f"code__{f}__{index}"] = code or UNANSWERED
+        return initial
+
+
 class ConfirmForm(forms.Form):
     valid_only = forms.BooleanField(
         required=False,
         label=_("Importera bara de giltiga raderna"),
-        help_text=_("Annars importeras ingenting så länge filen har fel."),
+        help_text=_(
+            "Annars importeras ingenting så länge filen har fel. Hur många rader som "
+            "lämnades utanför, och hur de svarade, visas på omgångens sida."
+        ),
+    )
+    save_as = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("Spara kopplingen som"),
+        help_text=_(
+            "Ett namn, t.ex. Netigate personalenkät, så erbjuds kolumnkopplingen och "
+            "värdekodningen för nästa fil. Ett befintligt namn skrivs över."
+        ),
     )
 
 

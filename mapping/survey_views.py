@@ -29,6 +29,7 @@ from hubplan.tabular import TableError
 from mapping import analysis, charts, imports, selectors, services
 from mapping.models import SurveyImport, SurveyResponse, SurveyRound
 from mapping.survey_forms import (
+    CodingForm,
     ConfirmForm,
     ContextUploadForm,
     MappingForm,
@@ -337,6 +338,10 @@ class RoundDetailView(DetailView):
         table = request.GET.get("table")
         if table:
             _title, headers, rows = self.tables(only=table)[table]
+            # Below the table: how many of the files' rows the figures rest on, and any
+            # lean of the rows left out, so a download is never read without them.
+            notes = imports.coverage_lines(imports.round_coverage(self.object))
+            rows = [*rows, *([[]] + [[line] for line in notes] if notes else [])]
             return _export(request, f"{self.object.name}-{table}", headers, rows)
         return self.render_to_response(self.get_context_data(object=self.object))
 
@@ -355,6 +360,7 @@ class RoundDetailView(DetailView):
         context["emission_source"] = analysis.EMISSION_FACTOR_SOURCE
         context["work_weeks"] = analysis.work_weeks_per_year()
         context["imports"] = self.object.imports.select_related("user")[:20]
+        context["coverage"] = imports.round_coverage(self.object)
         # Which round of this kind is official, and who published or withdrew this one.
         context["published_round"] = (
             self.object if self.object.is_published else selectors.published_round(self.object.kind)
@@ -418,14 +424,25 @@ class ImportUploadView(PlannerRequiredMixin, FormView):
             path.unlink(missing_ok=True)
             form.add_error("file", _("Filen har inga rader."))
             return self.form_invalid(form)
+        if imports.looks_like_shift_schedule(headers):
+            # Each shift would become a respondent; the daily-rest import reads them.
+            path.unlink(missing_ok=True)
+            form.add_error("file", _(imports.MSG_SHIFT_SCHEDULE))
+            return self.form_invalid(form)
         previous = self.request.session.get(SESSION_KEY)
         if previous:
             Path(previous["path"]).unlink(missing_ok=True)
+        mapping = imports.guess_mapping(headers)
+        profile = form.cleaned_data.get("profile")
+        if profile:  # the saved columns that this file has, the guesses for the rest
+            mapping.update({f: h for f, h in profile.mapping.items() if h in headers})
         self.request.session[SESSION_KEY] = {
             "path": str(path),
             "name": upload.name,
             "round": form.cleaned_data["survey_round"].pk,
-            "mapping": imports.guess_mapping(headers),
+            "mapping": mapping,
+            "coding": profile.coding if profile else {},
+            "profile": profile.name if profile else "",
         }
         return redirect("surveys:import-map")
 
@@ -448,7 +465,7 @@ class ImportMapView(PlannerRequiredMixin, View):
     def survey_round(self):
         return get_object_or_404(SurveyRound, pk=self.state["round"])
 
-    def render_page(self, form, report=None, confirm=None):
+    def render_page(self, form, report=None, confirm=None, coding_form=None):
         headers, rows = imports.preview(self.state["path"])
         return render(
             self.request,
@@ -459,10 +476,34 @@ class ImportMapView(PlannerRequiredMixin, View):
                 "preview_rows": rows,
                 "report": report,
                 "confirm": confirm,
+                "coding_form": coding_form,
                 "file_name": self.state["name"],
                 "round": self.survey_round,
             },
         )
+
+    def check(self, form):
+        """Validate the whole file with the current mapping and coding; the page shows the
+        report, the recoding step and the import button."""
+        try:
+            report = imports.validate_file(
+                self.state["path"], self.state["mapping"], coding=self.state.get("coding")
+            )
+        except TableError as exc:
+            # The preview read only the first rows; a row further down may break the file.
+            self.state.pop("validated", None)
+            self.request.session[SESSION_KEY] = self.state
+            form.add_error(None, str(exc))
+            return self.render_page(form)
+        self.state["validated"] = {"total": report.total_rows, "errors": report.error_count}
+        self.request.session[SESSION_KEY] = self.state
+        answers = self.state.get("answers") or {}
+        coding_form = CodingForm(
+            initial=CodingForm.initial_for(answers, self.state.get("coding") or {}),
+            answers=answers,
+        )
+        confirm = ConfirmForm(initial={"save_as": self.state.get("profile", "")})
+        return self.render_page(form, report=report, confirm=confirm, coding_form=coding_form)
 
     def get(self, request):
         headers, _rows = imports.preview(self.state["path"])
@@ -472,22 +513,36 @@ class ImportMapView(PlannerRequiredMixin, View):
         headers, _rows = imports.preview(self.state["path"])
         if "import" in request.POST:
             return self.run_import(request)
+        if "recode" in request.POST:
+            # Step 2b: the planner's coding of each distinct answer, then the file again.
+            form = MappingForm(initial=self.state["mapping"], headers=headers)
+            coding_form = CodingForm(request.POST, answers=self.state.get("answers") or {})
+            if not coding_form.is_valid():
+                return self.render_page(form, coding_form=coding_form)
+            self.state["coding"] = coding_form.coding()
+            return self.check(form)
         form = MappingForm(request.POST, headers=headers)
         if not form.is_valid():
             return self.render_page(form)
         self.state["mapping"] = form.mapping()
-        request.session[SESSION_KEY] = self.state
         try:
-            report = imports.validate_file(self.state["path"], self.state["mapping"])
+            answers = imports.answer_counts(self.state["path"], self.state["mapping"])
         except TableError as exc:
-            # The preview read only the first rows; a row further down may break the file.
-            self.state.pop("validated", None)
-            request.session[SESSION_KEY] = self.state
             form.add_error(None, str(exc))
             return self.render_page(form)
-        self.state["validated"] = {"total": report.total_rows, "errors": report.error_count}
-        request.session[SESSION_KEY] = self.state
-        return self.render_page(form, report=report, confirm=ConfirmForm())
+        self.state["answers"] = {f: [list(a) for a in values] for f, values in answers.items()}
+        # A saved profile's coding first; the guesses ("Ja, absolut" → ja) for the rest.
+        saved = imports.clean_coding(self.state.get("coding"))
+        coding: dict[str, dict[str, str]] = {}
+        for f, values in answers.items():
+            for text, _n in values:
+                code = saved.get(f, {}).get(imports.normalise_header(text))
+                if code is None:
+                    code = imports.guess_code(f, text)
+                if code is not None:
+                    coding.setdefault(f, {})[text] = code
+        self.state["coding"] = coding
+        return self.check(form)
 
     def run_import(self, request):
         if "validated" not in self.state:
@@ -509,7 +564,17 @@ class ImportMapView(PlannerRequiredMixin, View):
             valid_only=valid_only,
             user=request.user,
             total_rows=self.state["validated"]["total"],
+            coding=self.state.get("coding") or {},
         )
+        name = (confirm.cleaned_data.get("save_as") or "").strip()
+        if name:
+            services.survey_import_profile_save(
+                name=name,
+                mapping=self.state["mapping"],
+                coding=self.state.get("coding") or {},
+                user=request.user,
+            )
+            messages.info(request, _("Kopplingen sparades som %(name)s.") % {"name": name})
         request.session.pop(SESSION_KEY, None)
         if job is None:
             Path(self.state["path"]).unlink(missing_ok=True)

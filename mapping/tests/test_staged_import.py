@@ -121,7 +121,8 @@ def test_the_staged_import_makes_as_many_queries_for_400_rows_as_for_40(tmp_path
         assert report.imported == rows
         counted.append(len(queries))
     assert counted[0] == counted[1]
-    assert counted[0] <= 25, counted
+    # 25, and one per coded column (interest, mode) for the answers the import kept and left out.
+    assert counted[0] <= 27, counted
 
 
 def test_bad_values_are_reported_once_per_cell_with_the_files_rows_and_columns(
