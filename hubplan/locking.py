@@ -43,6 +43,8 @@ admin form opened before an app save is not.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.apps import apps
 from django.db import connections, models, transaction
@@ -190,6 +192,8 @@ def _display(instance, name: str) -> str:
         return str(_("ja") if value else _("nej"))
     if value in (None, ""):
         return EMPTY
+    if isinstance(value, (int, float, Decimal)):
+        return numbers.format_number(value)  # "2,5", not "2,50" or "2.5"
     return str(localize(value))
 
 

@@ -370,3 +370,12 @@ def test_no_template_or_form_module_asks_the_browser_for_a_number_input():
         if re.search(r"type=[\"']?number", path.read_text(encoding="utf-8")):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_the_stale_form_names_the_saved_number_the_swedish_way():
+    from hubplan.locking import _display
+
+    case = BusinessCase(days_per_week=Decimal("4.0"), monthly_rent=Decimal("4200.50"))
+    with translation.override("sv"):
+        assert _display(case, "days_per_week") == "4"
+        assert _display(case, "monthly_rent") == f"4{NBSP}200,50"
