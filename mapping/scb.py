@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from hubplan.tabular import XLSX_MAGIC, TableError, normalise_header, parse_decimal
 from mapping.imports import (
@@ -59,9 +59,6 @@ _TOTAL = re.compile(
 _YEAR = re.compile(r"^(?:(.*\D)\s+)?((?:19|20)\d\d)$")
 _PAREN = re.compile(r"\s*\((bostad|arbetsst[aä]lle|arbetsplats|bostadsort|arbetsort)\)\s*$", re.I)
 
-ERR_SUPPRESSED_NOTE = gettext_noop(
-    '%(n)d värden var undertryckta av SCB ("..", "." eller "-") och importerades inte.'
-)
 ERR_NOT_COUNT = gettext_noop("Inte ett antal (ett heltal 0 eller större).")
 ERR_BLANK = gettext_noop('Värdet saknas. SCB skriver ".." för undertryckta värden.')
 
@@ -630,7 +627,14 @@ def _finish(report: ScbReport, table: Table, suppressed: int) -> None:
     report.suppressed = suppressed
     report.ignored_totals = dict(table.ignored_totals)
     if report.suppressed:
-        report.notes.append(_(ERR_SUPPRESSED_NOTE) % {"n": report.suppressed})
+        report.notes.append(
+            ngettext(
+                '%(n)d värde var undertryckt av SCB ("..", "." eller "-") och importerades inte.',
+                '%(n)d värden var undertryckta av SCB ("..", "." eller "-") och importerades inte.',
+                report.suppressed,
+            )
+            % {"n": report.suppressed}
+        )
     if table.ignored_totals:
         report.notes.append(
             _("Summor lämnades utanför (de hade räknat samma personer två gånger): %(t)s.")

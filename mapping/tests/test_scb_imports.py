@@ -117,7 +117,7 @@ def test_a_long_file_with_kon_is_refused_until_the_planner_chooses_and_never_hal
     assert flows() == KON_SUM
     assert report.imported == 5
     assert report.suppressed == 1
-    assert any("1 värden var undertryckta" in line for line in report.lines())
+    assert any("1 värde var undertryckt" in line for line in report.lines())
 
 
 def test_selecting_one_kon_imports_that_value_only(tmp_path, reference_data):
@@ -405,7 +405,7 @@ def test_the_rams_page_asks_for_a_choice_then_imports_the_sum(client_for, planne
     done = client.post("/surveys/rams/", {"sum_dimensions": "on"}, follow=True)
     assert flows() == KON_SUM
     assert "5 värden importerades" in done.content.decode()
-    assert "1 värden var undertryckta" in done.content.decode()
+    assert "1 värde var undertryckt" in done.content.decode()
     # … and then forgotten: a second choice without a file is a form error, not an import.
     again = client.post("/surveys/rams/", {"select": "kön=män"})
     assert again.status_code == 200
