@@ -81,7 +81,7 @@ class Estimate:
     break_even_members: int | None
     break_even_within_capacity: bool | None
     below_critical_mass: bool | None
-    critical_mass: int = rules.CRITICAL_MASS_MEMBERS
+    critical_mass: int
     suppressed: bool = False
 
 
@@ -171,6 +171,7 @@ def estimate(
     n_days,
     use_stated: bool,
     reference_price,
+    critical_mass: int,
     weeks: int | None = None,
 ) -> Estimate:
     """All estimates of a case from its inputs and the survey ``groups`` of its kommun.
@@ -209,7 +210,8 @@ def estimate(
         co2_kg_saved=saved.co2_kg,
         break_even_members=needed,
         break_even_within_capacity=None if needed is None or room is None else needed <= room,
-        below_critical_mass=rules.short_of_critical_mass(members),
+        below_critical_mass=rules.short_of_critical_mass(members, critical_mass),
+        critical_mass=critical_mass,
     )
 
 

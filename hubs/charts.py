@@ -11,7 +11,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from hubplan.charts import COLORWAY, figure_data, map_layout
-from hubs import rules
 from hubs.models import Hub
 
 # Jämtlands län framed on a ~520 px high map (as the kommun map frames it).
@@ -22,6 +21,7 @@ STATUS_COLOURS = {
     Hub.Status.PLANNED: COLORWAY[0],
     Hub.Status.PROPOSED: COLORWAY[1],
     Hub.Status.CLOSED: "#6c757d",
+    Hub.Status.CANCELLED: "#adb5bd",
 }
 
 
@@ -93,10 +93,11 @@ def figure_script(figure: dict, element_id: str) -> SafeString:
     )
 
 
-def occupancy_chart(months) -> dict:
+def occupancy_chart(months, critical_mass: int) -> dict:
     """Occupancy (bars, %) and members (line) per month, with the critical-mass line.
 
-    ``months`` are rows from ``selectors.occupancy_by_month``.
+    ``months`` are rows from ``selectors.occupancy_by_month``; ``critical_mass`` is the
+    hub's own figure or the planners' default (``Hub.critical_mass``).
     """
     x = [m.month.isoformat() for m in months]
     fig = go.Figure()
@@ -124,7 +125,7 @@ def occupancy_chart(months) -> dict:
     fig.add_trace(
         go.Scatter(
             x=[x[0], x[-1]] if x else [],
-            y=[rules.CRITICAL_MASS_MEMBERS] * (2 if x else 0),
+            y=[critical_mass] * (2 if x else 0),
             name=_("Kritisk massa (medlemmar)"),
             yaxis="y2",
             mode="lines",
@@ -151,7 +152,7 @@ def occupancy_chart(months) -> dict:
     return figure_data(fig)
 
 
-def business_case_chart(cases, estimates) -> dict:
+def business_case_chart(cases, estimates, critical_mass: int) -> dict:
     """Members the survey suggests beside the members each case needs to break even,
     with the critical mass as a line. Hidden (small-cell) figures are left out."""
     names = [c.name for c in cases]
@@ -171,7 +172,7 @@ def business_case_chart(cases, estimates) -> dict:
         )
     )
     fig.add_hline(
-        y=rules.CRITICAL_MASS_MEMBERS,
+        y=critical_mass,
         line={"dash": "dot", "color": "#6c757d"},
         annotation_text=_("Kritisk massa"),
     )

@@ -6,7 +6,7 @@ and näringslivskontor), the first arbetshubb in Berg (Svenstavik), Gomorron
 Östersund with Remote Lab, and a proposed myndighetshubb for the agency network
 in Östersund. Every kommun has at least one open or planned hub. Monthly use
 covers the 24 months up to last month; several small hubs stay short of the
-critical mass (rules.CRITICAL_MASS_MEMBERS).
+critical mass (the planners' default, HubSettings, initially 10).
 
 At national scale (``seed_demo --scale national``) the region's hubs are joined by
 generated hubs in every kommun of Sweden, named after its tätorter, up to

@@ -15,6 +15,7 @@ from hubs.models import (
     BusinessCase,
     Hub,
     HubMonthlyUse,
+    HubSettings,
     PremisesCandidate,
 )
 from mapping.models import Municipality, Organisation, SurveyRound
@@ -126,6 +127,7 @@ class HubForm(LockVersionFormMixin, NumberModelForm):
             "step_free",
             "opening_hours",
             "cost_per_desk_month",
+            "critical_mass_members",
             "contact",
             "users",
             "notes",
@@ -148,7 +150,9 @@ class HubCreateForm(HubForm):
 
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[c for c in Hub.Status.choices if c[0] != Hub.Status.CLOSED],
+        choices=[
+            c for c in Hub.Status.choices if c[0] not in (Hub.Status.CLOSED, Hub.Status.CANCELLED)
+        ],
         initial=Hub.Status.PROPOSED,
     )
     status_date = forms.DateField(
@@ -161,20 +165,40 @@ class HubCreateForm(HubForm):
         fields = [*HubForm.Meta.fields[:9], "status", *HubForm.Meta.fields[9:]]
 
 
+class HubSettingsForm(NumberModelForm):
+    """The registry's settings a planner may change: the default critical mass."""
+
+    class Meta:
+        model = HubSettings
+        fields = ["critical_mass_members"]
+
+
 class HubStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Ny status"), choices=Hub.Status.choices)
     date = forms.DateField(label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Kommentar"), max_length=500, required=False)
+    note = forms.CharField(
+        label=_("Kommentar"),
+        max_length=500,
+        required=False,
+        help_text=_("Krävs när en stängd hubb öppnas igen: skälet sparas i historiken."),
+    )
 
 
 class MonthlyUseForm(NumberModelForm):
-    """One month's use of one hub; saving a month already recorded replaces it."""
+    """One month's use of one hub. A month already recorded is replaced only when the
+    planner, shown the figures stored for it, ticks ``confirm_overwrite``; without it
+    the form is refused and nothing is written."""
 
     month = forms.DateField(
         label=_("Månad"),
         input_formats=MONTH_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=_("ÅÅÅÅ-MM"),
+    )
+    confirm_overwrite = forms.BooleanField(
+        label=_("Ersätt de siffror som redan är sparade för månaden"),
+        required=False,
+        help_text=_("Behövs bara när månaden redan är registrerad."),
     )
 
     class Meta:
@@ -205,11 +229,28 @@ class MonthlyUseForm(NumberModelForm):
         for name in self.MEMBER_FIELDS:
             self.fields[name].required = False
 
+    # The month's stored row when the input would replace it (shown beside the form).
+    existing_use: HubMonthlyUse | None = None
+
     def clean(self):
         cleaned = super().clean()
         for name in self.MEMBER_FIELDS:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = 0
+        month = cleaned.get("month")
+        if month and self.instance.hub_id:
+            self.existing_use = HubMonthlyUse.objects.filter(
+                hub_id=self.instance.hub_id, month=month
+            ).first()
+            if self.existing_use and not cleaned.get("confirm_overwrite"):
+                self.add_error(
+                    "confirm_overwrite",
+                    _(
+                        "Månaden %(month)s är redan registrerad (se de sparade siffrorna). "
+                        "Kryssa i rutan för att ersätta dem."
+                    )
+                    % {"month": month.strftime("%Y-%m")},
+                )
         return cleaned
 
     def clean_month(self):

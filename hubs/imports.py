@@ -87,11 +87,13 @@ def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
     for code, name in Municipality.objects.values_list("code", "name"):
         kommuner[code] = code
         kommuner[name.casefold()] = code
+    # The hubs with their status history in two queries, so each row's month is checked
+    # against the periods its hub was open (HubMonthlyUse.clean) without a query per row.
     hubs = {
-        (name.casefold(), code): (pk, desks)
-        for pk, name, code, desks in Hub.objects.values_list(
-            "pk", "name", "municipality_id", "desks"
-        )
+        (h.name.casefold(), h.municipality_id): h
+        for h in Hub.objects.only(
+            "pk", "name", "municipality_id", "desks", "status", "status_since"
+        ).prefetch_related("status_changes")
     }
 
     uses: list[HubMonthlyUse] = []
@@ -157,7 +159,7 @@ def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
             if row_errors:
                 errors.extend(row_errors)
                 continue
-            key = (hub[0], month)
+            key = (hub.pk, month)
             if key in seen:
                 errors.append(
                     _error(
@@ -169,9 +171,9 @@ def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
                 )
                 continue
             seen[key] = row_number
-            use = HubMonthlyUse(hub_id=hub[0], month=month)
+            use = HubMonthlyUse(hub=hub, month=month)
             for name in services.MONTHLY_FIELDS:
-                default = hub[1] if name == "desks" else 0
+                default = hub.desks if name == "desks" else 0
                 value = values.get(name)
                 setattr(use, name, default if value is None else value)
             try:

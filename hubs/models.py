@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +42,19 @@ MONTH_NOT_FIRST_DAY = _("Ange månaden som dess första dag, t.ex. 2025-03-01.")
 OPEN_DAYS_RANGE = _("En månad har mellan 0 och 31 öppna dagar.")
 CHOSEN_NEEDS_HUB = _("En vald lokal måste vara kopplad till den hubb som skapades av den.")
 POSTCODE_FORMAT = _("Postnumret består av fem siffror, t.ex. 831 30.")
+CRITICAL_MASS_AT_LEAST_ONE = _("Den kritiska massan är minst en medlem.")
+USE_MONTH_MESSAGES = {
+    "future": _("Månaden %(month)s har inte börjat än: ange en månad till och med %(current)s."),
+    "never_open": _(
+        "Hubben har aldrig varit öppen och kan inte ha någon användning. Registrera först "
+        "att den öppnade (Ändra status)."
+    ),
+    "before_open": _("Hubben öppnade %(opened)s; månaden %(month)s ligger före."),
+    "after_close": _("Hubben stängde %(closed)s; månaden %(month)s ligger efter."),
+    "while_closed": _(
+        "Hubben var stängd från %(closed)s till %(reopened)s; månaden %(month)s ligger emellan."
+    ),
+}
 
 postcode_validator = RegexValidator(r"^\d{3} ?\d{2}$", POSTCODE_FORMAT)
 latitude_validators = [
@@ -120,6 +134,7 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
         PLANNED = "planned", _("planerad")
         OPEN = "open", _("öppen")
         CLOSED = "closed", _("stängd")
+        CANCELLED = "cancelled", _("avbruten")
 
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
@@ -197,6 +212,17 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
     contact = models.CharField(
         _("kontakt"), max_length=200, blank=True, help_text=_("Namn, e-post eller telefon.")
     )
+    critical_mass_members = models.PositiveSmallIntegerField(
+        _("kritisk massa (medlemmar)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=CRITICAL_MASS_AT_LEAST_ONE)],
+        error_messages={"min_value": CRITICAL_MASS_AT_LEAST_ONE},
+        help_text=_(
+            "Medlemmar som just den här hubben behöver för att bära sig. Tom: standardvärdet "
+            "i hubbinställningarna."
+        ),
+    )
     notes = models.TextField(_("anteckningar"), blank=True)
     users = models.ManyToManyField(
         "mapping.Organisation",
@@ -257,6 +283,81 @@ class Hub(FieldLevelConstraintsMixin, models.Model):
 
     def clean(self):
         check_place(self)
+
+    def open_periods(self) -> list:
+        """The periods the hub was open, [(opened, closed or None)], from its status history
+        (prefetch ``status_changes`` to read many hubs in one query). A hub without any
+        history (registered before it was kept) counts from its current status."""
+        cached = getattr(self, "_open_periods", None)
+        if cached is not None:
+            return cached
+        changes = sorted(
+            ((c.date, c.pk or 0, c.status) for c in self.status_changes.all()),
+        )
+        steps = [(status, date) for date, _pk, status in changes]
+        if not steps and self.status_since:
+            steps = [(self.status, self.status_since)]
+        self._open_periods = rules.open_periods(steps)
+        return self._open_periods
+
+    def critical_mass(self, default: int | None = None) -> int:
+        """The members this hub needs: its own figure, else the planners' default."""
+        if self.critical_mass_members:
+            return self.critical_mass_members
+        return default if default is not None else HubSettings.current().critical_mass_members
+
+
+class HubSettings(models.Model):
+    """Settings of the hub registry that planners change on a page (one row).
+
+    Critical mass was a constant in code; planners now set the default here and may
+    give a hub its own figure (``Hub.critical_mass_members``).
+    """
+
+    critical_mass_members = models.PositiveSmallIntegerField(
+        _("kritisk massa (medlemmar)"),
+        default=rules.DEFAULT_CRITICAL_MASS_MEMBERS,
+        validators=[MinValueValidator(1, message=CRITICAL_MASS_AT_LEAST_ONE)],
+        error_messages={"min_value": CRITICAL_MASS_AT_LEAST_ONE},
+        help_text=_(
+            "Regelbundna medlemmar en hubb behöver för att bära sig, om hubben inte har en "
+            "egen siffra. Planerarnas arbetsantagande: 10 (ungefär två per vardag)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+
+    # Audit trail: who changed the default and when (simple-history).
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hubbinställningar")
+        verbose_name_plural = _("hubbinställningar")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(critical_mass_members__gte=1),
+                name="hub_settings_critical_mass_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Hubbinställningar"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("hubs:settings")
+
+    @classmethod
+    def current(cls) -> HubSettings:
+        """The one settings row, created with the defaults the first time it is read."""
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
 
 
 class HubStatusChange(models.Model):
@@ -500,6 +601,19 @@ class HubMonthlyUse(FieldLevelConstraintsMixin, models.Model):
         errors = {}
         if self.month and self.month.day != 1:
             errors["month"] = MONTH_NOT_FIRST_DAY
+        elif self.month and self.hub_id:
+            problem = rules.use_month_problem(
+                self.month, self.hub.open_periods(), timezone.localdate()
+            )
+            if problem:
+                code, params = problem
+                params = {k: v.isoformat() if v else "–" for k, v in params.items()}
+                if "current" in params:
+                    params["current"] = params["current"][:7]
+                params["month"] = self.month.strftime("%Y-%m")
+                errors["month"] = ValidationError(
+                    USE_MONTH_MESSAGES[code], code=f"month_{code}", params=params
+                )
         if None not in (self.desk_days_used, self.desks, self.open_days):
             capacity = self.desks * self.open_days
             if self.desk_days_used > capacity:

@@ -21,7 +21,14 @@ from django.db.models import (
 from django.db.models.functions import Cast, NullIf
 
 from hubs import business_case
-from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import (
+    BusinessCase,
+    Hub,
+    HubMonthlyUse,
+    HubSettings,
+    HubStatusChange,
+    PremisesCandidate,
+)
 from mapping import selectors as mapping_selectors
 from mapping.models import Municipality, SurveyResponse
 
@@ -260,10 +267,16 @@ def survey_answer_groups(pairs) -> dict[tuple[int, str], list[business_case.Answ
     return out
 
 
-def business_case_estimates(cases, user) -> dict[int, business_case.Estimate]:
-    """Case pk → its estimates as ``user`` may see them; at most two queries in all
-    (the latest round, only if some case uses it, and the grouped answers)."""
+def business_case_estimates(
+    cases, user, *, critical_mass: int | None = None
+) -> dict[int, business_case.Estimate]:
+    """Case pk → its estimates as ``user`` may see them; at most three queries in all
+    (the latest round, only if some case uses it, the grouped answers, and the
+    critical mass setting unless given). A case is for a hub not yet built, so the
+    planners' default critical mass applies."""
     cases = list(cases)
+    if critical_mass is None and cases:
+        critical_mass = HubSettings.current().critical_mass_members
     latest = None
     if any(c.survey_round_id is None for c in cases):
         latest = mapping_selectors.latest_round()
@@ -283,6 +296,7 @@ def business_case_estimates(cases, user) -> dict[int, business_case.Estimate]:
             n_days=c.days_per_week,
             use_stated=c.use_stated_days,
             reference_price=c.reference_price_per_desk_day,
+            critical_mass=critical_mass,
         )
         out[c.pk] = business_case.for_user(est, user, survey_days=c.use_stated_days)
     return out

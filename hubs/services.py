@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hubplan import locking
 from hubs import rules
-from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import (
+    BusinessCase,
+    Hub,
+    HubMonthlyUse,
+    HubSettings,
+    HubStatusChange,
+    PremisesCandidate,
+)
 
 STATUS_STEP_NOT_ALLOWED = _(
     "Statusen kan bara gå framåt: föreslagen → planerad → öppen → stängd "
@@ -27,6 +34,13 @@ STATUS_STEP_NOT_ALLOWED = _(
 )
 CLOSE_UNOPENED = _("En hubb som aldrig har öppnat kan inte stängas.")
 NEW_HUB_CLOSED = _("En ny hubb kan inte registreras som stängd.")
+NEW_HUB_CANCELLED = _("En ny hubb kan inte registreras som avbruten.")
+CANCEL_NOT_PROPOSAL = _(
+    "Bara ett förslag (föreslagen eller planerad hubb) kan avbrytas; en öppnad hubb stängs."
+)
+CANCELLED_IS_FINAL = _("Ett avbrutet förslag kan inte ändras; registrera ett nytt förslag.")
+CLOSED_ONLY_REOPENS = _("En stängd hubb kan bara öppnas igen.")
+REOPEN_NEEDS_REASON = _("Ange varför hubben öppnar igen; skälet sparas i historiken.")
 STATUS_DATE_BEFORE_PREVIOUS = _(
     "Datumet kan inte vara före den förra statusändringen (%(previous)s)."
 )
@@ -46,6 +60,15 @@ def _check_status_step(current: str | None, new: str) -> None:
         raise ValidationError(
             {"status": NEW_HUB_CLOSED if current is None else CLOSE_UNOPENED}, code="invalid"
         )
+    if new == Hub.Status.CANCELLED:
+        raise ValidationError(
+            {"status": NEW_HUB_CANCELLED if current is None else CANCEL_NOT_PROPOSAL},
+            code="invalid",
+        )
+    if current == Hub.Status.CANCELLED:
+        raise ValidationError({"status": CANCELLED_IS_FINAL}, code="invalid")
+    if current == Hub.Status.CLOSED:
+        raise ValidationError({"status": CLOSED_ONLY_REOPENS}, code="invalid")
     raise ValidationError(
         {
             "status": ValidationError(
@@ -112,10 +135,14 @@ def hub_set_status(
     """Move ``hub`` to ``status`` from ``date``, keeping the change in its history.
 
     Refused with a field-level ValidationError when the step goes backwards,
-    closes a hub that never opened, or is dated before the previous change.
+    closes a hub that never opened, cancels one that did, reopens a closed hub
+    without a reason (``note``, kept in the history), or is dated before the
+    previous change.
     """
     hub = Hub.objects.select_for_update().get(pk=hub.pk)
     _check_status_step(hub.status, status)
+    if rules.is_reopening(hub.status, status) and not note.strip():
+        raise ValidationError({"note": ValidationError(REOPEN_NEEDS_REASON, code="required")})
     previous = hub.status_changes.aggregate(last=Max("date"))["last"]
     if previous and date < previous:
         raise ValidationError(
@@ -133,6 +160,17 @@ def hub_set_status(
     hub.status, hub.status_since = status, date
     hub.save(update_fields=["status", "status_since", "updated_at"])
     return change
+
+
+@transaction.atomic
+def hub_settings_update(*, settings: HubSettings, user) -> HubSettings:
+    """Save the registry's settings (the one row), recording who changed them."""
+    settings.pk = 1
+    if user is not None and user.is_authenticated:
+        settings.updated_by = user
+    settings.full_clean()
+    settings.save()
+    return settings
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("map/", views.HubMapView.as_view(), name="map"),
     path("new/", views.HubCreateView.as_view(), name="create"),
     path("use/import/", views.MonthlyUseImportView.as_view(), name="use-import"),
+    path("settings/", views.HubSettingsView.as_view(), name="settings"),
     path("<int:pk>/", views.HubDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.HubUpdateView.as_view(), name="update"),
     path("<int:pk>/delete/", views.HubDeleteView.as_view(), name="delete"),

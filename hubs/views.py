@@ -31,20 +31,21 @@ from hubplan import pagecache
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
-from hubs import business_case, charts, imports, rules, selectors, services
+from hubs import business_case, charts, imports, selectors, services
 from hubs.forms import (
     BusinessCaseFilterForm,
     BusinessCaseForm,
     HubCreateForm,
     HubFilterForm,
     HubForm,
+    HubSettingsForm,
     HubStatusForm,
     MonthlyUseForm,
     MonthlyUseImportForm,
     PremisesFilterForm,
     PremisesForm,
 )
-from hubs.models import BusinessCase, Hub, HubMonthlyUse, PremisesCandidate
+from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubSettings, PremisesCandidate
 from mapping import analysis
 from mapping.models import Municipality, SurveyResponse
 
@@ -243,11 +244,13 @@ class HubDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         months = list(selectors.occupancy_by_month(self.object))
+        critical_mass = self.object.critical_mass()
         context.update(
             history=selectors.status_history(self.object),
             months=months,
             recent_months=months[-12:][::-1],
-            occupancy_chart=charts.occupancy_chart(months) if months else None,
+            occupancy_chart=charts.occupancy_chart(months, critical_mass) if months else None,
+            critical_mass=critical_mass,
             premises=PremisesCandidate.objects.filter(hub=self.object).first(),
         )
         return context
@@ -356,6 +359,26 @@ class HubStatusView(PlannerRequiredMixin, HubObjectMixin, ServiceFormMixin, Form
             _("Statusen är nu %(status)s.") % {"status": change.get_status_display()},
         )
         return redirect(self.hub)
+
+
+class HubSettingsView(PlannerRequiredMixin, ServiceFormMixin, UpdateView):
+    """The registry's settings (the default critical mass), for planners."""
+
+    form_class = HubSettingsForm
+    template_name = "hubs/hub_settings_form.html"
+
+    def get_object(self, queryset=None):
+        return HubSettings.current()
+
+    def form_valid(self, form):
+        saved = self.apply_service(
+            form,
+            lambda: services.hub_settings_update(settings=form.instance, user=self.request.user),
+        )
+        if saved is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Inställningarna är sparade."))
+        return redirect("hubs:settings")
 
 
 class MonthlyUseView(PlannerRequiredMixin, HubObjectMixin, ServiceFormMixin, FormView):
@@ -606,6 +629,11 @@ def _case_export(cases, estimates, filename):
 class BusinessCaseMixin:
     """Context every business-case page shares: the assumptions behind the estimates."""
 
+    @cached_property
+    def critical_mass(self) -> int:
+        """The planners' default critical mass (HubSettings), read once per page."""
+        return HubSettings.current().critical_mass_members
+
     def assumptions(self) -> dict:
         return {
             "weeks": analysis.work_weeks_per_year(),
@@ -614,7 +642,7 @@ class BusinessCaseMixin:
                 for mode, f in analysis.emission_factors().items()
             ],
             "emission_source": analysis.EMISSION_FACTOR_SOURCE,
-            "critical_mass": rules.CRITICAL_MASS_MEMBERS,
+            "critical_mass": self.critical_mass,
             "open_days_per_month": business_case.OPEN_DAYS_PER_MONTH,
         }
 
@@ -639,7 +667,9 @@ class BusinessCaseListView(BusinessCaseMixin, ExportableListMixin, ListView):
         fmt = request.GET.get("format")
         if fmt in FORMATS:
             cases = list(self.get_queryset())
-            estimates = selectors.business_case_estimates(cases, request.user)
+            estimates = selectors.business_case_estimates(
+                cases, request.user, critical_mass=self.critical_mass
+            )
             rows, headers = _case_export(cases, estimates, self.export_filename)
             return table_response(headers, rows, filename=self.export_filename, fmt=fmt)
         return super().get(request, *args, **kwargs)
@@ -647,7 +677,9 @@ class BusinessCaseListView(BusinessCaseMixin, ExportableListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cases = list(context["cases"])
-        estimates = selectors.business_case_estimates(cases, self.request.user)
+        estimates = selectors.business_case_estimates(
+            cases, self.request.user, critical_mass=self.critical_mass
+        )
         for case in cases:
             case.estimate = estimates[case.pk]
         context.update(
@@ -669,7 +701,9 @@ class BusinessCaseDetailView(BusinessCaseMixin, DetailView):
         context = super().get_context_data(**kwargs)
         case = self.object
         context.update(
-            estimate=selectors.business_case_estimates([case], self.request.user)[case.pk],
+            estimate=selectors.business_case_estimates(
+                [case], self.request.user, critical_mass=self.critical_mass
+            )[case.pk],
             survey_round=selectors.estimated_round(case),
             **self.assumptions(),
         )
@@ -754,7 +788,9 @@ class BusinessCaseCompareView(BusinessCaseMixin, TemplateView):
 
     @cached_property
     def estimates(self):
-        return selectors.business_case_estimates(self.cases, self.request.user)
+        return selectors.business_case_estimates(
+            self.cases, self.request.user, critical_mass=self.critical_mass
+        )
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
@@ -773,7 +809,9 @@ class BusinessCaseCompareView(BusinessCaseMixin, TemplateView):
                 for label, kind, get in CASE_FIGURES
             ],
             any_suppressed=any(e.suppressed for e in estimates.values()),
-            chart=charts.business_case_chart(cases, estimates) if cases else None,
+            chart=charts.business_case_chart(cases, estimates, self.critical_mass)
+            if cases
+            else None,
             query_string=_query_string(self.request),
             **self.assumptions(),
         )

@@ -15,6 +15,7 @@ MATRIX = {
     "hubs:status": only(PLANNERS),
     "hubs:use": only(PLANNERS),
     "hubs:use-import": only(PLANNERS),
+    "hubs:settings": only(PLANNERS),
     "hubs:business-case": read(),
     "hubs:business-case-compare": read(),
     "hubs:business-case-detail": read(),

@@ -99,6 +99,7 @@ def test_the_whole_estimate_of_a_hand_computed_case():
         n_days=D("2"),
         use_stated=True,
         reference_price=D("100"),
+        critical_mass=10,
         weeks=45,
     )
     assert est.members == 3
@@ -113,7 +114,23 @@ def test_the_whole_estimate_of_a_hand_computed_case():
     assert est.break_even_members == 14
     assert est.break_even_within_capacity is False
     assert est.co2_kg_saved == D("1566")
-    assert est.below_critical_mass is True
+    # 3 members against the critical mass given: short of 10, not of 3.
+    assert (est.below_critical_mass, est.critical_mass) == (True, 10)
+    assert (
+        bc.estimate(
+            GROUPS,
+            desks=2,
+            open_days=240,
+            monthly_rent=D("5000"),
+            other_yearly_costs=D("61000"),
+            n_days=D("2"),
+            use_stated=True,
+            reference_price=D("100"),
+            critical_mass=3,
+            weeks=45,
+        ).below_critical_mass
+        is False
+    )
 
 
 def test_an_estimate_over_capacity_costs_per_desk_day_served():
@@ -126,6 +143,7 @@ def test_an_estimate_over_capacity_costs_per_desk_day_served():
         n_days=D("2"),
         use_stated=True,
         reference_price=D("100"),
+        critical_mass=10,
         weeks=45,
     )
     assert (est.occupancy, est.over_capacity, est.desk_days_served) == (1.0, True, 100)
@@ -142,6 +160,7 @@ def test_with_n_for_all_the_members_days_are_n():
         n_days=D("1"),
         use_stated=False,
         reference_price=D("100"),
+        critical_mass=10,
         weeks=45,
     )
     assert est.desk_days_demand == D("135")  # 3 members × 1 day × 45
@@ -159,6 +178,7 @@ def test_without_survey_answers_break_even_uses_n():
         n_days=D("1.5"),
         use_stated=True,
         reference_price=D("100"),
+        critical_mass=10,
         weeks=45,
     )
     assert (est.members, est.cost_per_desk_day, est.break_even_members) == (0, None, 18)
@@ -181,6 +201,7 @@ def test_estimates_on_fewer_than_five_respondents_are_hidden_from_non_hr():
         n_days=D("2"),
         use_stated=True,
         reference_price=D("100"),
+        critical_mass=10,
         weeks=45,
     )
     hidden = bc.for_user(est, _User(), survey_days=True)

@@ -8,7 +8,14 @@ from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 
 from hubs import rules
-from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubStatusChange, PremisesCandidate
+from hubs.models import (
+    BusinessCase,
+    Hub,
+    HubMonthlyUse,
+    HubSettings,
+    HubStatusChange,
+    PremisesCandidate,
+)
 from mapping.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +54,10 @@ def test_seed_demo_creates_the_hub_registry_and_a_second_run_adds_nothing(refere
         months=Count("id"),
     )
     averages = [r["m"] / r["months"] for r in members]
-    assert any(a < rules.CRITICAL_MASS_MEMBERS for a in averages)
-    assert any(a >= rules.CRITICAL_MASS_MEMBERS for a in averages)
+    critical_mass = HubSettings.current().critical_mass_members
+    assert critical_mass == rules.DEFAULT_CRITICAL_MASS_MEMBERS == 10
+    assert any(a < critical_mass for a in averages)
+    assert any(a >= critical_mass for a in averages)
     assert PremisesCandidate.objects.filter(status="chosen", hub__isnull=False).exists()
     cases = BusinessCase.objects.select_related("premises")
     assert cases.count() == 3

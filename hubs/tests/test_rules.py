@@ -34,7 +34,13 @@ def test_a_full_month_is_full_occupancy():
         ("open", "closed", True),
         ("planned", "closed", False),
         ("proposed", "closed", False),
-        ("closed", "open", False),
+        ("closed", "open", True),  # reopening (the service asks for a reason)
+        ("closed", "planned", False),
+        ("proposed", "cancelled", True),
+        ("planned", "cancelled", True),
+        ("open", "cancelled", False),
+        (None, "cancelled", False),
+        ("cancelled", "proposed", False),
     ],
 )
 def test_the_status_order(current, new, allowed):
@@ -53,5 +59,6 @@ def test_cost_per_desk_rounds_to_kronor():
 
 
 def test_critical_mass():
-    assert rules.short_of_critical_mass(9)
-    assert not rules.short_of_critical_mass(10)
+    assert rules.short_of_critical_mass(9, 10)
+    assert not rules.short_of_critical_mass(10, 10)
+    assert rules.short_of_critical_mass(10, 12)

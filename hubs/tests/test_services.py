@@ -135,7 +135,13 @@ def test_dashboard_selectors_count_statuses_and_pool_occupancy(region):
     b = HubFactory(desks=4, status="planned")
     HubMonthlyUseFactory(hub=a, desks=8, open_days=21, desk_days_used=105)
     HubMonthlyUseFactory(hub=b, desks=4, open_days=20, desk_days_used=20)
-    assert selectors.status_counts() == {"proposed": 0, "planned": 1, "open": 1, "closed": 0}
+    assert selectors.status_counts() == {
+        "proposed": 0,
+        "planned": 1,
+        "open": 1,
+        "closed": 0,
+        "cancelled": 0,
+    }
     pooled = {h.pk: h.avg_occupancy for h in selectors.with_occupancy(Hub.objects.all())}
     assert pooled[a.pk] == pytest.approx(0.625)
     assert pooled[b.pk] == pytest.approx(0.25)
