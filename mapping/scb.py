@@ -285,6 +285,31 @@ def _figure_like(text: str) -> bool:
     return text in SUPPRESSED or bool(re.fullmatch(r"[\d\s\u00a0.,]+", text))
 
 
+def _two_level_header(years: list[str], below: list[list[str]], resolve) -> list[str] | None:
+    """PxWeb's XLSX of a matrix with two heading variables: a row of years (each written
+    once, over its group) above a row of kommuner. Joined as the CSV writes them:
+    "2380 Östersund 2021". None unless the rows look exactly like that."""
+    if not below:
+        return None
+    kommuner = below[0] + [""] * (len(years) - len(below[0]))
+    first = next((i for i, c in enumerate(years) if c), None)
+    if first is None:
+        return None
+    if not all(_YEAR.fullmatch(c) and not _YEAR.match(c).group(1) for c in years[first:] if c):
+        return None
+    named = [c for c in kommuner[first:] if c]
+    if len(named) < 2 or not all(resolve(strip_suffix(c)) or is_total(c) for c in named):
+        return None
+    joined, year = list(years[:first]), ""
+    for i in range(first, max(len(years), len(kommuner))):
+        year = (years[i] if i < len(years) else "") or year
+        joined.append(f"{kommuner[i]} {year}" if kommuner[i] else "")
+    # The stub names (bostadskommun) sit in the lower row, left of the first year.
+    for j in range(first):
+        joined[j] = kommuner[j]
+    return joined
+
+
 def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = False) -> Table:
     """The grid's figures as cells: find the header, the stubs, the headings; skip notes and totals.
 
@@ -302,6 +327,8 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
         )
     title = " ".join(c for r in rows[:header_at] for c in r if c)
     header = rows[header_at]
+    if two_level := _two_level_header(header, rows[header_at + 1 : header_at + 2], resolve):
+        header, header_at = two_level, header_at + 1
     # The data block ends at the last row that looks like data: what follows (blank lines,
     # "Fotnoter:", "Källa: SCB") are notes. A lone kommun or figure is a cut-off data row,
     # not a note, so it is read (and refused for its missing cells), never dropped.

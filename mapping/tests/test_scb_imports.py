@@ -597,3 +597,29 @@ def test_an_sni_2007_and_an_arbetsgivarsektor_column_are_dimensions_not_years(
     )
     assert report.ok, report.lines()
     assert flows() == {(KROKOM, OSTERSUND, 2021): 1700}
+
+
+def test_pxweb_xlsx_matrix_with_years_over_kommuner_in_two_header_rows(tmp_path, reference_data):
+    """Each year written once over its group of workplace kommuner, as in PxWeb's Excel file."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Förvärvsarbetande efter bostadskommun, arbetsställekommun och år"])
+    sheet.append([])
+    sheet.append(["", 2021, None, None, 2022, None, None])
+    sheet.append(["bostadskommun", *["2309 Krokom", "2380 Östersund", "Totalt"] * 2])
+    sheet.append(["2309 Krokom", 2900, 3210, 6110, 2930, 3300, 6230])
+    sheet.append(["2380 Östersund", 550, 25000, 25550, "..", 25100, 25100])
+    out = io.BytesIO()
+    book.save(out)
+    report = scb.import_rams(write(tmp_path, out.getvalue(), "two.xlsx"))
+    assert report.ok, report.lines()
+    assert flows() == {
+        (KROKOM, KROKOM, 2021): 2900,
+        (KROKOM, OSTERSUND, 2021): 3210,
+        (KROKOM, KROKOM, 2022): 2930,
+        (KROKOM, OSTERSUND, 2022): 3300,
+        (OSTERSUND, KROKOM, 2021): 550,
+        (OSTERSUND, OSTERSUND, 2021): 25000,
+        (OSTERSUND, OSTERSUND, 2022): 25100,
+    }
+    assert report.suppressed == 1
