@@ -531,6 +531,7 @@ def collapse(
     """
     known = {normalise_header(d): d for d in table.dims}
     select: dict[str, str] = {}
+    errors_before = report.error_count
     for name, value in choice.select.items():
         dim = known.get(normalise_header(name))
         if dim is None:
@@ -557,6 +558,8 @@ def collapse(
             )
             continue
         select[dim] = normalise_header(value)
+    if report.error_count > errors_before:
+        report.needs_choice = True  # a choice the file cannot meet: keep the file, ask again
     if not report.ok:
         return {}
     summed = [d for d, values in table.dims.items() if d not in select and len(values) > 1]

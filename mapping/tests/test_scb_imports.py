@@ -407,6 +407,7 @@ def test_the_rams_page_asks_for_a_choice_then_imports_the_sum(client_for, planne
     assert "5 värden importerades" in done.content.decode()
     assert "1 värde var undertryckt" in done.content.decode()
     # … and then forgotten: a second choice without a file is a form error, not an import.
+    # (A choice the file cannot meet keeps it: see the next test.)
     again = client.post("/surveys/rams/", {"select": "kön=män"})
     assert again.status_code == 200
     assert again.context["form"].errors["file"]
@@ -623,3 +624,16 @@ def test_pxweb_xlsx_matrix_with_years_over_kommuner_in_two_header_rows(tmp_path,
         (OSTERSUND, OSTERSUND, 2022): 25100,
     }
     assert report.suppressed == 1
+
+
+def test_a_mistyped_choice_keeps_the_file_and_names_the_values_found(
+    client_for, planner, reference_data
+):
+    client = client_for(planner)
+    content = pxweb_csv(KON_HEADER, KON_ROWS)
+    client.post("/surveys/rams/", {"file": SimpleUploadedFile("rams.csv", content)})
+    page = client.post("/surveys/rams/", {"select": "kön=totlt"}, follow=True)
+    assert "Värdet finns inte i kolumnen; där finns: kvinnor, män" in page.content.decode()
+    assert CommutingFlow.objects.count() == 0
+    client.post("/surveys/rams/", {"select": "kön=kvinnor"})
+    assert flows()[(KROKOM, OSTERSUND, 2021)] == 1510
