@@ -315,8 +315,9 @@ def _form_classes():
 def _instances(cls):
     """The form unbound, and (ModelForms) on a saved-looking instance: fields added in
     ``__init__`` (the weights, the lock version) are there too."""
+    # Required keyword arguments (the survey steps' headers, answers): empty ones.
     required = {
-        name: []
+        name: {} if "dict" in str(p.annotation) else []
         for name, p in inspect.signature(cls.__init__).parameters.items()
         if p.kind is p.KEYWORD_ONLY and p.default is p.empty
     }
