@@ -108,22 +108,28 @@ def table(draw, *, clean: bool):
     return headers, rows
 
 
-def as_csv(headers, rows, *, separator, encoding, quoted, newline) -> bytes:
+# Title rows as survey tools write them above the header (no separator inside).
+TITLES = ["Enkät om pendling 2024", "Exporterad 2024-05-02 08:14", "Medarbetarenkät"]
+
+
+def as_csv(headers, rows, *, separator, encoding, quoted, newline, above=()) -> bytes:
+    """The sheet as CSV, with the lines ``above`` (title rows) before the header."""
     if quoted:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=separator, lineterminator=newline)
+        writer.writerows(above)
         writer.writerow(headers)
         writer.writerows(rows)
         text = out.getvalue()
     else:  # what a careless export does: no quoting at all
-        text = newline.join(separator.join(r) for r in [headers, *rows]) + newline
+        text = newline.join(separator.join(r) for r in [*above, headers, *rows]) + newline
     return text.encode(encoding, errors="replace")
 
 
-def as_xlsx(headers, rows) -> bytes:
+def as_xlsx(headers, rows, *, above=()) -> bytes:
     book = Workbook()
     sheet = book.active
-    for row in [headers, *rows]:
+    for row in [*above, headers, *rows]:
         try:
             sheet.append(row)
         except IllegalCharacterError:  # control characters cannot be stored in XLSX at all
@@ -148,8 +154,18 @@ def survey_files(draw):
         name = draw(st.sampled_from(["svar.csv", "svar.xlsx", "svar.txt"]))
         return SurveyFile(content, name, 0, False)
     headers, rows = draw(table(clean=clean))
+    # As survey tools write them: title rows above the header (Netigate, Esmaker, PxWeb
+    # "med rubrik", sometimes with a blank line below), empty columns at the end of
+    # every line (Excel, Forms).
+    above = [[t] for t in draw(st.lists(st.sampled_from(TITLES), max_size=2))]
+    if above and draw(st.booleans()):
+        above.append([])
+    trailing = draw(st.integers(0, 2))
+    if trailing:
+        headers = [*headers, *[""] * trailing]
+        rows = [[*row, *[""] * trailing] for row in rows]
     if kind == "xlsx":
-        content = as_xlsx(headers, rows)
+        content = as_xlsx(headers, rows, above=above)
         name = "svar.xlsx"
     else:
         quoted = clean or draw(st.booleans())
@@ -160,6 +176,7 @@ def survey_files(draw):
             encoding=draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])),
             quoted=quoted,
             newline=draw(st.sampled_from(["\r\n", "\n"])),
+            above=above,
         )
         name = draw(st.sampled_from(["svar.csv", "SVAR.CSV", "svar.txt", "enkät 2021.csv"]))
     if not clean and draw(st.integers(0, 14)) == 0:  # a type the import must refuse
@@ -173,7 +190,15 @@ def setup(client_for, planner, reference_data, tmp_path, monkeypatch):
     return client_for(planner), SurveyRoundFactory()
 
 
-def run_import(client, survey_round, file: SurveyFile, *, valid_only: bool, remap: list | None):
+def run_import(
+    client,
+    survey_round,
+    file: SurveyFile,
+    *,
+    valid_only: bool,
+    remap: list | None,
+    codes: list | None = None,
+):
     """Upload, map, validate and import ``file``; check every step's promise."""
     forget_messages(client)
     before = fingerprint()
@@ -208,6 +233,21 @@ def run_import(client, survey_round, file: SurveyFile, *, valid_only: bool, rema
     assert report.valid_rows + report.invalid_rows == report.total_rows
     if file.clean and remap is None:
         assert (report.total_rows, report.error_count) == (file.rows, 0), report.lines()
+    if codes is not None:  # the recoding step: any category for any answer
+        coding_form = checked.context["coding_form"]
+        choices = {
+            name: [value for value, _label in field.field.choices]
+            for name, field in coding_form.fields.items()
+        }
+        posted = {
+            name: options[codes[i % len(codes)] % len(options)] if codes else ""
+            for i, (name, options) in enumerate(sorted(choices.items()))
+        }
+        recoded = client.post(COLUMNS_PAGE, {**posted, "recode": "1"})
+        assert recoded.status_code == 200
+        report = recoded.context["report"]
+        assert report.valid_rows + report.invalid_rows == report.total_rows
+        assert report.total_rows == checked.context["report"].total_rows
 
     answers_before = SurveyResponse.objects.count()
     done = client.post(
@@ -239,6 +279,20 @@ def test_any_survey_file_imports_all_valid_rows_or_nothing_and_never_fails(setup
     client, survey_round = setup
     with rolled_back():
         run_import(client, survey_round, file, valid_only=valid_only, remap=None)
+
+
+@given(
+    file=survey_files(),
+    valid_only=st.booleans(),
+    codes=st.lists(st.integers(0, 9), max_size=8),
+)
+@fuzz_settings(max_examples=20)
+def test_any_recoding_imports_all_valid_rows_or_nothing_and_never_fails(
+    setup, file, valid_only, codes
+):
+    client, survey_round = setup
+    with rolled_back():
+        run_import(client, survey_round, file, valid_only=valid_only, remap=None, codes=codes)
 
 
 @given(

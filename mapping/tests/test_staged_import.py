@@ -21,7 +21,7 @@ from hubplan.tests.fuzz import fuzz_settings, rolled_back
 from mapping import imports, staged_import
 from mapping.models import SurveyResponse
 from mapping.tests.factories import SurveyRoundFactory
-from mapping.tests.test_fuzz_survey_import import as_csv, table
+from mapping.tests.test_fuzz_survey_import import TITLES, as_csv, as_xlsx, table
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,10 @@ def report_of(report: imports.Report) -> tuple:
         report.invalid_rows,
         report.error_count,
         report.errors,
+        # The grouped errors and the answers kept and dropped (issue 16): the same by both.
+        [(g.column, g.value, g.reason, g.count, g.rows) for g in report.error_groups()],
+        report.kept,
+        report.dropped,
     )
 
 
@@ -49,7 +53,7 @@ def answers(survey_round) -> list[tuple]:
     )
 
 
-def import_both(path, mapping, *, valid_only=False):
+def import_both(path, mapping, *, valid_only=False, coding=None):
     """(outcome, answers) of each path: the report's counts or the refusal's report."""
     results = []
     for staged in (True, False):
@@ -61,6 +65,7 @@ def import_both(path, mapping, *, valid_only=False):
                 mapping=mapping,
                 valid_only=valid_only,
                 staged=staged,
+                coding=coding,
             )
             outcome = ("imported", report.imported, report.skipped, *report_of(report))
         except imports.ImportRejected as rejected:
@@ -71,12 +76,13 @@ def import_both(path, mapping, *, valid_only=False):
     return results
 
 
-def validate_both(path, mapping) -> list:
+def validate_both(path, mapping, coding=None) -> list:
     """The validation report of each path (staged first), or why the file is unreadable."""
     outcomes = []
     for staged in (True, False):
         try:
-            outcomes.append(report_of(imports.validate_file(path, mapping, staged=staged)))
+            report = imports.validate_file(path, mapping, staged=staged, coding=coding)
+            outcomes.append(report_of(report))
         except TableError as unreadable:
             outcomes.append(str(unreadable))
     return outcomes
@@ -249,3 +255,95 @@ def test_any_csv_gives_the_same_report_and_answers_by_either_path(
         (a, a_rows), (b, b_rows) = import_both(path, mapping, valid_only=valid_only)
         assert a == b
         assert a_rows == b_rows
+
+
+# Answers as survey tools write them, and the categories a planner may give each.
+TOOL_ANSWERS = ["Ja, absolut", "Ja, kanske", "Vet ej", "Nej", "ja", "Bil", "Egen bil", "Tåg", " "]
+CODE_CHOICES = {"hub_interest": ["yes", "maybe", "no", ""], "mode": ["car", "train", "other", ""]}
+
+
+@st.composite
+def codings(draw) -> dict:
+    """A recoding step's outcome: some answers of each coded column given a category."""
+    return {
+        f: draw(st.dictionaries(st.sampled_from(TOOL_ANSWERS), st.sampled_from(codes), max_size=5))
+        for f, codes in CODE_CHOICES.items()
+        if draw(st.booleans())
+    }
+
+
+@given(
+    data=table(clean=False),
+    kind=st.sampled_from(["csv", "csv", "xlsx"]),
+    separator=st.sampled_from([";", ","]),
+    encoding=st.sampled_from(["utf-8-sig", "cp1252"]),
+    titles=st.lists(st.sampled_from(TITLES), max_size=2),
+    blank_below=st.booleans(),
+    trailing=st.integers(0, 2),
+    coding=codings(),
+    tool_answers=st.lists(st.sampled_from(TOOL_ANSWERS), max_size=6),
+    valid_only=st.booleans(),
+)
+@fuzz_settings(max_examples=60)
+def test_title_rows_trailing_columns_xlsx_and_recoding_give_the_same_result_by_either_path(
+    reference_data,
+    tmp_path,
+    data,
+    kind,
+    separator,
+    encoding,
+    titles,
+    blank_below,
+    trailing,
+    coding,
+    tool_answers,
+    valid_only,
+):
+    """Issue 16, points 3, 7 and 8: whatever the layout and the coding, the COPY path
+    (which takes XLSX and titled CSV as a plain copy) reports and writes exactly what the
+    row path does, and the file imports its valid content or nothing."""
+    headers, rows = data
+    width = len(headers)
+    rows = [[c.replace("\x00", "") for c in (row + [""] * width)[:width]] for row in rows]
+    headers = [h.replace("\x00", "") for h in headers]
+    # The tools' answers in the coded columns, where the table has them.
+    coded = [i for i, h in enumerate(headers) if imports.guess_mapping([h]).keys() & CODE_CHOICES]
+    for n, row in enumerate(rows):
+        for i in coded:
+            if tool_answers:
+                row[i] = tool_answers[(n + i) % len(tool_answers)]
+    headers = [*headers, *[""] * trailing]
+    rows = [[*row, *[""] * trailing] for row in rows]
+    above = [[t] for t in titles] + ([[]] if titles and blank_below else [])
+    path = tmp_path / ("svar.xlsx" if kind == "xlsx" else "svar.csv")
+    if kind == "xlsx":
+        path.write_bytes(as_xlsx(headers, rows, above=above))
+    else:
+        path.write_bytes(
+            as_csv(
+                headers,
+                rows,
+                separator=separator,
+                encoding=encoding,
+                quoted=True,
+                newline="\r\n",
+                above=above,
+            )
+        )
+    try:
+        mapping = imports.guess_mapping(imports.preview(path)[0])
+    except TableError:
+        return
+    with rolled_back():
+        by_copy, row_by_row = validate_both(path, mapping, coding)
+        assert by_copy == row_by_row
+        before = SurveyResponse.objects.count()
+        (a, a_rows), (b, b_rows) = import_both(path, mapping, valid_only=valid_only, coding=coding)
+        assert a == b
+        assert a_rows == b_rows
+        if a[0] == "imported":  # exactly the valid rows, and no error left unsaid
+            assert a[1] == a[4]
+            assert valid_only or a[6] == 0
+        else:  # refused: not one answer written
+            assert a_rows == []
+        assert SurveyResponse.objects.count() - before == len(a_rows) + len(b_rows)
