@@ -113,6 +113,16 @@ class SuitabilityForm(_LenientForm):
                 ),
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        weights = [cleaned.get(f"w_{i.key}") for i in suitability.INDICATORS]
+        # A weighting with nothing above zero ranks nothing: refused, never a default.
+        if not any(f"w_{i.key}" in self.errors for i in suitability.INDICATORS) and not any(
+            w is not None and w > 0 for w in weights
+        ):
+            raise forms.ValidationError(suitability.NO_WEIGHT, code="no_weight")
+        return cleaned
+
     def filters(self) -> dashboards.Filters:
         data = self._valid_fields()
         return dashboards.Filters(
@@ -131,3 +141,5 @@ class ScenarioForm(numbers.NumberModelForm):
             *(f"w_{k}" for k in suitability.KEYS),
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        # No weight above zero is refused by the model's constraint suitability_some_weight,
+        # with suitability.NO_WEIGHT, and a negative weight by the fields' validators.

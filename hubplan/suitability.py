@@ -110,24 +110,48 @@ def normalise(values: Mapping[str, float | None]) -> dict[str, float]:
     }
 
 
-def clean_weights(raw: Mapping[str, object] | None) -> dict[str, float]:
-    """Weights from user input: defaults for anything missing or unreadable, clamped to 0–100.
+def _number(value) -> float | None:
+    """A weight as typed ("12,5", "12.5"), or None if it is not a number."""
+    try:
+        number = float(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+    return number if number == number else None  # NaN is no number
 
-    All zero is not a usable weighting, so it falls back to the defaults.
-    """
-    weights = dict(DEFAULT_WEIGHTS)
+
+def weights_problem(raw: Mapping[str, object] | None) -> str | None:
+    """Why the typed weights cannot be used, or None: a weight that is not a number
+    between 0 and 100 (WEIGHT_RANGE), or no weight above zero (NO_WEIGHT). Missing
+    weights count as their defaults. Callers show the message; nothing is replaced
+    silently."""
+    values = []
     for key in KEYS:
         value = (raw or {}).get(key)
         if value in (None, ""):
+            values.append(DEFAULT_WEIGHTS[key])
             continue
-        try:
-            number = float(str(value).replace(",", "."))
-        except ValueError:
-            continue
-        if number == number:  # not NaN
-            weights[key] = min(max(number, 0.0), float(WEIGHT_MAX))
-    if not any(weights.values()):
-        return dict(DEFAULT_WEIGHTS)
+        number = _number(value)
+        if number is None or not 0 <= number <= WEIGHT_MAX:
+            return str(WEIGHT_RANGE)
+        values.append(number)
+    if not any(v > 0 for v in values):
+        return str(NO_WEIGHT)
+    return None
+
+
+def clean_weights(raw: Mapping[str, object] | None) -> dict[str, float]:
+    """Weights from user input that :func:`weights_problem` accepted; defaults for missing ones.
+
+    Raises ValueError for weights it refuses (out of range, unreadable, none above zero):
+    the caller shows the problem instead of ranking by a weighting nobody chose.
+    """
+    if problem := weights_problem(raw):
+        raise ValueError(problem)
+    weights = dict(DEFAULT_WEIGHTS)
+    for key in KEYS:
+        value = (raw or {}).get(key)
+        if value not in (None, ""):
+            weights[key] = _number(value)
     return weights
 
 

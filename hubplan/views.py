@@ -240,16 +240,22 @@ class SuitabilityView(TemplateView):
         pk = self.request.GET.get("scenario", "")
         return SuitabilityScenario.objects.filter(pk=pk).first() if pk.isdigit() else None
 
-    def weights(self) -> dict[str, float]:
+    def weights(self) -> tuple[dict[str, float], str | None]:
+        """(weights to rank by, why the typed weights were refused or None).
+
+        Refused weights (out of range, or none above zero) are never replaced silently:
+        the page says so above the ranking, which then shows the default weights."""
         given = {k: self.request.GET.get(f"w_{k}") for k in suitability.KEYS}
         if self.scenario and not any(v not in (None, "") for v in given.values()):
-            return self.scenario.weights
-        return suitability.clean_weights(given)
+            return self.scenario.weights, None
+        if problem := suitability.weights_problem(given):
+            return dict(suitability.DEFAULT_WEIGHTS), problem
+        return suitability.clean_weights(given), None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        weights = self.weights()
+        weights, weights_refused = self.weights()
         initial = {f"w_{k}": weights[k] for k in suitability.KEYS}
         # Bound to the request so round and days stick, with the weights in use filled in
         # (a scenario link carries no weights of its own).
@@ -287,6 +293,7 @@ class SuitabilityView(TemplateView):
         context.update(
             form=form,
             weights=weights,
+            weights_refused=weights_refused,
             indicators=suitability.INDICATORS,
             ranking=ranking,
             survey_round=comparison.survey_round,

@@ -34,17 +34,39 @@ def test_the_score_is_the_weighted_mean_and_its_parts_add_up():
     assert [s.code for s in suitability.score(raw, weights)] == ["y", "x"]
 
 
-def test_weights_from_input_are_clamped_and_all_zero_falls_back():
-    cleaned = suitability.clean_weights(
-        {"potential_users": "150", "premises": "-2", "co_location": "x"}
-    )
-    assert cleaned["potential_users"] == 100
+def test_weights_out_of_range_or_none_above_zero_are_refused_not_defaulted():
+    assert suitability.weights_problem({"potential_users": "150"}) == str(suitability.WEIGHT_RANGE)
+    assert suitability.weights_problem({"premises": "-2"}) == str(suitability.WEIGHT_RANGE)
+    assert suitability.weights_problem({"co_location": "x"}) == str(suitability.WEIGHT_RANGE)
+    zero = dict.fromkeys(suitability.KEYS, "0")
+    assert suitability.weights_problem(zero) == str(suitability.NO_WEIGHT)
+    with pytest.raises(ValueError, match="Minst en vikt"):
+        suitability.clean_weights(zero)
+    # Typed as Swedes type them; a missing weight is its default.
+    cleaned = suitability.clean_weights({"potential_users": "12,5", "premises": "0"})
+    assert cleaned["potential_users"] == 12.5
     assert cleaned["premises"] == 0
     assert cleaned["co_location"] == suitability.DEFAULT_WEIGHTS["co_location"]
-    assert (
-        suitability.clean_weights(dict.fromkeys(suitability.KEYS, "0"))
-        == suitability.DEFAULT_WEIGHTS
-    )
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_all_zero_or_negative_weights_with_a_message(
+    client_for, viewer, reference_data
+):
+    build()
+    client = client_for(viewer)
+    zero = client.get(URL, {f"w_{k}": "0" for k in suitability.KEYS})
+    html = zero.content.decode()
+    assert 'id="weights-refused"' in html
+    assert str(suitability.NO_WEIGHT) in html
+    assert zero.context["weights_refused"] == str(suitability.NO_WEIGHT)
+    assert str(suitability.NO_WEIGHT) in zero.context["form"].non_field_errors()
+    negative = client.get(URL, {f"w_{k}": "-5" for k in suitability.KEYS})
+    assert negative.context["weights_refused"] == str(suitability.WEIGHT_RANGE)
+    assert negative.context["form"].errors["w_premises"]
+    ok = client.get(URL, _only("premises"))
+    assert ok.context["weights_refused"] is None
+    assert 'id="weights-refused"' not in ok.content.decode()
 
 
 def _ranking(response) -> list[str]:
