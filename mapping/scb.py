@@ -39,6 +39,7 @@ from django.utils.translation import gettext_noop, ngettext
 from hubplan.tabular import XLSX_MAGIC, TableError, normalise_header, parse_decimal
 from mapping.imports import (
     BATCH_ROWS,
+    ERR_NUL,
     ERR_RANGE,
     ERR_REQUIRED,
     ERR_TOO_LONG,
@@ -93,6 +94,7 @@ class Table:
     role_columns: dict[str, str] = field(default_factory=dict)  # stub role → its header
     header_row: int = 1  # the spreadsheet row of the header (after the title lines)
     unknown_columns: list[str] = field(default_factory=list)
+    nul_cells: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, value
 
     def title_year(self) -> int | None:
         """The one year named in the title line ("… 2022"), for a matrix without a year column."""
@@ -132,8 +134,6 @@ def read_grid(path: str | Path) -> Grid:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise TableError(_("Filen innehåller ett otillåtet tecken (NUL)."))
     delimiter = _sniff(text)
     rows = [
         [c.strip() for c in row]
@@ -425,6 +425,9 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
     dims: dict[str, Counter] = {names[i]: Counter() for i in stub_cols if not stub_roles[i]}
     ignored: Counter = Counter(header[i] for i in totals_cols)
     cells: list[Cell] = []
+    nul_cells = [
+        (number, names[i], r[i]) for number, r in data for i in range(width) if "\x00" in r[i]
+    ]
     for number, r in data:
         labels = {stub_roles[i]: r[i] for i in stub_cols if stub_roles[i]}
         row_total = next((v for k, v in labels.items() if k != "year" and is_total(v)), None)
@@ -439,7 +442,7 @@ def read_table(grid: Grid, *, roles: tuple[str, ...], resolve, measures: bool = 
         for d, v in row_dims.items():  # rows, as the planner sees them in the file
             dims[d][v] += 1
     role_columns = {stub_roles[i]: names[i] for i in stub_cols if stub_roles[i]}
-    return Table(cells, dims, ignored, title, role_columns, header_at + 1, unknown)
+    return Table(cells, dims, ignored, title, role_columns, header_at + 1, unknown, nul_cells)
 
 
 # --- From cells to keyed figures --------------------------------------------------------------
@@ -630,6 +633,8 @@ def _start(path, roles, *, measures=False) -> tuple[ScbReport, Table | None, Mun
     report.dimensions = {d: dict(v) for d, v in table.dims.items()}
     for column in table.unknown_columns:
         report.add(_row_error(table.header_row, column, column, _(ERR_COLUMN)))
+    for row, column, value in table.nul_cells:  # PostgreSQL text cannot hold it
+        report.add(_row_error(row, column, value, _(ERR_NUL)))
     return report, table, resolve
 
 
