@@ -54,10 +54,27 @@ figure = st.one_of(
 )
 
 
+def _two_row_xlsx(title, upper, lower, rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+        sheet.append([])
+    sheet.append(upper)
+    sheet.append(lower)
+    for row in rows:
+        sheet.append([int(c) if c.isdigit() else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @st.composite
 def rams_files(draw):
     codes = draw(st.lists(st.sampled_from(sorted(KOMMUNER)), min_size=1, max_size=3, unique=True))
-    layout = draw(st.sampled_from(["years_cols", "year_col", "matrix", "matrix_title"]))
+    layout = draw(
+        st.sampled_from(["years_cols", "year_col", "matrix", "matrix_title", "matrix_joined"])
+    )
     years = (
         [draw(st.sampled_from([2019, 2022]))]
         if layout == "matrix_title"
@@ -65,6 +82,7 @@ def rams_files(draw):
             st.lists(st.sampled_from([2020, 2021, 2022]), min_size=1, max_size=2, unique=True)
         )
     )
+    kind = draw(st.sampled_from(["cp1252;", "utf-8,", "utf-8\t", "xlsx"]))
     sexes = draw(st.sampled_from([None, ("män", "kvinnor")]))
     # Half the files have no broken cell, so both outcomes are common.
     clean = draw(st.booleans())
@@ -94,6 +112,22 @@ def rams_files(draw):
                         rows.append(stub + [cells[(h, w, y, s)][2] for y in years])
                     else:
                         rows += [[*stub, str(y), cells[(h, w, y, s)][2]] for y in years]
+    elif layout == "matrix_joined":
+        # Workplace and year both in the heading: "2380 Östersund 2021" (CSV) or, in XLSX,
+        # a row of years over a row of kommuner.
+        works = [name(w, column=True) for w in codes]
+        upper = ["" for _c in [*sex_col, "bostadskommun"]]
+        header = [*sex_col, "bostadskommun"]
+        for y in years:
+            upper += [y] + [None] * len(works)
+            header += [f"{w} {y}" for w in works] + [f"Totalt {y}"]
+        lower = [*sex_col, "bostadskommun"] + [*works, "Totalt"] * len(years)
+        for s in sexes or (None,):
+            for h in codes:
+                row = [*([s] if s else []), name(h)]
+                for y in years:
+                    row += [cells[(h, w, y, s)][2] for w in codes] + ["999"]
+                rows.append(row)
     else:
         works = [name(w, column=True) for w in codes]
         with_year = layout == "matrix"
@@ -117,8 +151,9 @@ def rams_files(draw):
             st.sampled_from([None, "Förvärvsarbetande efter bostadskommun och arbetsställekommun"])
         )
     )
-    kind = draw(st.sampled_from(["cp1252;", "utf-8,", "utf-8\t", "xlsx"]))
-    if kind == "xlsx":
+    if kind == "xlsx" and layout == "matrix_joined":
+        content = _two_row_xlsx(title, upper, lower, rows)
+    elif kind == "xlsx":
         stubs = header.index("bostadskommun") + (2 if layout in ("years_cols", "year_col") else 1)
         content = pxweb_xlsx(header, rows, title=title, stubs=min(stubs, len(sex_col) + 2))
     else:
@@ -143,7 +178,7 @@ def rams_files(draw):
 
 
 @given(rams_files())
-@fuzz_settings(120)
+@fuzz_settings(150)
 def test_every_rams_file_imports_exactly_its_valid_content_or_writes_nothing(
     reference_data, tmp_path_factory, file
 ):
