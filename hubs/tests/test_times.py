@@ -248,12 +248,15 @@ def test_the_hub_chart_and_the_business_case_use_the_setting_and_a_hubs_own_figu
     def line(response):
         return response.context["occupancy_chart"]["data"][2]["y"]
 
-    assert line(client.get(f"/hubs/{hub.pk}/")) == [7, 7]
+    first = client.get(f"/hubs/{hub.pk}/")
+    assert line(first) == [7, 7]
+    assert "7 medlemmar (standardvärdet)" in first.content.decode()
     hub.critical_mass_members = 4
     hub.save()
     page = client.get(f"/hubs/{hub.pk}/")
     assert line(page) == [4, 4]
     assert page.context["critical_mass"] == 4
+    assert "4 medlemmar (hubbens egen siffra)" in page.content.decode()
     # A case: no survey answers, so 0 members; short of the default 7, as its page says.
     case = BusinessCaseFactory()
     detail = client.get(f"/hubs/business-case/{case.pk}/")
