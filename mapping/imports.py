@@ -881,6 +881,7 @@ def _import_staged(
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
         report.timings["foreign keys"] = time.perf_counter() - clock
         staged.drop()
+        staged_import.forget_plain_copy(path)  # the check's copy of an XLSX file is done with
         if progress:
             progress(report.total_rows)
         _finish(job, report)

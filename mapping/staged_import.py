@@ -30,7 +30,10 @@ Everything happens in the caller's transaction; the temporary tables go at its e
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import json
 import mmap
 import os
 import re
@@ -303,13 +306,52 @@ class Staged:
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
 
 
+# Plain copies of XLSX and titled CSV files, kept from the check to the import of the
+# same file so that it is read once (a 300 000-row XLSX takes calamine and pandas about
+# ten seconds); private to this user, like the uploads, and gone after a day.
+PLAIN_DIR = Path(tempfile.gettempdir()) / "hubplan-survey-plain"
+PLAIN_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _plain_path(path: Path) -> Path:
+    """Named by the file's content (a file rewritten within the clock's tick keeps its
+    size and time, never its hash): hashing 20 MB takes milliseconds."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return PLAIN_DIR / digest.hexdigest()
+
+
+def forget_plain_copy(path: str | Path) -> None:
+    """Remove the plain copy of ``path`` (after its import, or when it is abandoned)."""
+    try:
+        plain = _plain_path(Path(path))
+    except OSError:
+        return
+    plain.with_suffix(".csv").unlink(missing_ok=True)
+    plain.with_suffix(".json").unlink(missing_ok=True)
+
+
 def _plain_copy(path: Path) -> tuple[Path, list[str], int]:
     """The table of an XLSX file, or of a CSV with title rows or empty trailing columns,
-    as a plain UTF-8 CSV in a temporary file: (path, headers, header row). Written from
-    read_table's own frames, so the COPY path reads exactly the cells the row path does."""
-    handle, name = tempfile.mkstemp(prefix="hubplan-survey-", suffix=".csv")
-    out = Path(name)
+    as a plain UTF-8 CSV: (path, headers, header row). Written from read_table's own
+    frames, so the COPY path reads exactly the cells the row path does; kept for the
+    import that follows the check (:data:`PLAIN_DIR`)."""
+    PLAIN_DIR.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - PLAIN_MAX_AGE_SECONDS
+    for old in PLAIN_DIR.iterdir():
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+    base = _plain_path(path)
+    out, meta = base.with_suffix(".csv"), base.with_suffix(".json")
+    if out.exists() and meta.exists():
+        saved = json.loads(meta.read_text())
+        return out, saved["headers"], saved["header_row"]
     header_row, headers = 1, []
+    handle, name = tempfile.mkstemp(dir=PLAIN_DIR, suffix=".part")
+    part = Path(name)
     try:
         with open(path, "rb") as fh, os.fdopen(handle, "w", encoding="utf-8", newline="") as dst:
             writer = csv.writer(dst, delimiter=",", lineterminator="\n")
@@ -320,11 +362,13 @@ def _plain_copy(path: Path) -> tuple[Path, list[str], int]:
                     writer.writerow(headers)
                 writer.writerows(frame.itertuples(index=False, name=None))
     except (TableError, OSError) as exc:
-        out.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         raise Declined(str(exc)) from None
     except BaseException:
-        out.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         raise
+    part.replace(out)
+    meta.write_text(json.dumps({"headers": headers, "header_row": header_row}))
     return out, headers, header_row
 
 
@@ -348,10 +392,7 @@ def stage(path: str | Path, mapping: dict[str, str], coding: dict | None = None)
         raise Declined(str(exc)) from None
     if layout is None or not layout.plain:
         plain, headers, header_row = _plain_copy(path)
-        try:
-            staged = _stage_plain(plain, headers, mapping, coding, "utf-8-sig", ",", clock)
-        finally:
-            plain.unlink(missing_ok=True)  # COPY has read it
+        staged = _stage_plain(plain, headers, mapping, coding, "utf-8-sig", ",", clock)
         staged.first_row = header_row + 1
         return staged
     try:
