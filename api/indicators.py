@@ -8,7 +8,10 @@ Which years an indicator has (its ``scope``):
 
 - ``year``: every year; agreements are counted on 31 December (today for the current
   year), occupancy pooled over the year's months, activities running in the year.
-- ``survey``: the years with a survey round; the latest round of the year is used.
+- ``survey``: the year of the published survey round (commuting and residence), from
+  that round only. Never the latest round by date: a newly imported round does not
+  become official until a planner publishes it (issue 16). Each value built from a
+  round names it (``survey_round``).
 - ``now``: the current year only (hub status and the employee register as they are now).
 - ``population``: the year the kommun's population refers to (SCB, 31 December).
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from hubplan import dashboards
+from mapping import selectors as survey_selectors
 from mapping.models import SurveyRound
 
 YEAR, SURVEY, NOW, POPULATION = "year", "survey", "now", "population"
@@ -181,9 +185,25 @@ def current_year() -> int:
 
 
 def _rounds_by_year() -> dict[int, SurveyRound]:
-    """Year → the latest round of that year with answers (one query)."""
-    rounds = SurveyRound.objects.filter(responses__isnull=False).distinct().order_by("date", "pk")
-    return {r.date.year: r for r in rounds}
+    """Year → the round the survey indicators of that year come from: only the
+    published round, in its own year (one query)."""
+    published = survey_selectors.published_round()
+    return {published.date.year: published} if published else {}
+
+
+def round_ref(survey_round: SurveyRound | None) -> dict | None:
+    """What the API says about the round a value comes from."""
+    if survey_round is None:
+        return None
+    return {"id": survey_round.pk, "name": survey_round.name, "date": survey_round.date}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Kommun code → {indicator id: value}, and the round the survey indicators come from."""
+
+    values: dict[str, dict[str, object]]
+    survey_round: SurveyRound | None
 
 
 def _applies(indicator: Indicator, year: int, row: dict, has_round: bool) -> bool:
@@ -196,27 +216,34 @@ def _applies(indicator: Indicator, year: int, row: dict, has_round: bool) -> boo
     return True
 
 
-def snapshot(user, year: int | None = None) -> dict[str, dict[str, object]]:
-    """Kommun code → {indicator id: value} for the region's kommuner.
+def snapshot(user, year: int | None = None) -> Snapshot:
+    """The indicators of the region's kommuner, and the round their survey values are from.
 
-    Without ``year``: as the comparison page shows it by default (now, the latest
+    Without ``year``: as the comparison page shows it by default (now, the published
     survey round). With ``year``: that year's values, None where the indicator has
     no value for the year (see the module's docstring).
     """
     if year is None:
-        rows = dashboards.comparison(dashboards.Filters(), user).rows
-        return {r["code"]: {i.id: r[i.column] for i in INDICATORS} for r in rows}
+        comparison = dashboards.comparison(dashboards.Filters(), user)
+        return Snapshot(
+            {r["code"]: {i.id: r[i.column] for i in INDICATORS} for r in comparison.rows},
+            comparison.survey_round,
+        )
     survey_round = _rounds_by_year().get(year)
+    # Without a published round of this year, the survey indicators are None (_applies).
+    has_round = survey_round is not None
     rows = dashboards.comparison(
         dashboards.Filters(year=year, survey_round=survey_round), user
     ).rows
-    return {
-        r["code"]: {
-            i.id: r[i.column] if _applies(i, year, r, survey_round is not None) else None
-            for i in INDICATORS
-        }
-        for r in rows
-    }
+    return Snapshot(
+        {
+            r["code"]: {
+                i.id: r[i.column] if _applies(i, year, r, has_round) else None for i in INDICATORS
+            }
+            for r in rows
+        },
+        survey_round,
+    )
 
 
 def values(
@@ -226,7 +253,9 @@ def values(
     municipality: str | None = None,
     indicator: str | None = None,
 ) -> list[dict]:
-    """Rows of {municipality, indicator, year, value}: one per kommun, indicator and year.
+    """Rows of {municipality, indicator, year, value, survey_round}: one per kommun,
+    indicator and year; ``survey_round`` names the round a survey value comes from
+    (None for the other indicators).
 
     ``years`` defaults to every year from the region's first plan to this one. A
     figure hidden by the small-cell rule, or one that cannot be computed (e.g.
@@ -253,6 +282,9 @@ def values(
                             "indicator": ind.id,
                             "year": year,
                             "value": row[ind.column],
+                            "survey_round": (
+                                round_ref(survey_round) if ind.scope == SURVEY else None
+                            ),
                         }
                     )
     out.sort(key=lambda r: (r["municipality"], r["indicator"], r["year"]))

@@ -74,6 +74,25 @@ def _indicator_fields():
 IndicatorValuesSerializer = _indicator_fields()
 
 
+class SurveyRoundRefSerializer(serializers.Serializer):
+    """The survey round a value comes from (the published one, unless one was chosen)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    date = serializers.DateField()
+
+
+def round_source(**kwargs):
+    return SurveyRoundRefSerializer(
+        allow_null=True,
+        help_text=_(
+            "Enkätomgången som enkätvärdena kommer från: den publicerade. "
+            "null när ingen enkätomgång är publicerad."
+        ),
+        **kwargs,
+    )
+
+
 class MunicipalitySerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("SCB:s fyrsiffriga kommunkod."))
     name = serializers.CharField()
@@ -88,6 +107,7 @@ class MunicipalitySerializer(serializers.Serializer):
     indicators = IndicatorValuesSerializer(
         help_text=_("Indikatorernas värden för det valda året (utan år: som jämförelsesidan).")
     )
+    survey_round = round_source()
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -98,7 +118,8 @@ class IndicatorSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=[indicators.YEAR, indicators.SURVEY, indicators.NOW, indicators.POPULATION],
         help_text=_(
-            "Vilka år indikatorn har: year = varje år, survey = år med en enkätomgång, "
+            "Vilka år indikatorn har: year = varje år, survey = året för den publicerade "
+            "enkätomgången, "
             "now = bara innevarande år, population = året folkmängden avser."
         ),
     )
@@ -110,6 +131,10 @@ class IndicatorValueSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     value = from_people(
         help_text=_("null när siffran är dold (färre än fem personer) eller inte kan beräknas.")
+    )
+    survey_round = SurveyRoundRefSerializer(
+        allow_null=True,
+        help_text=_("Enkätomgången som värdet kommer från; null för indikatorer utan enkät."),
     )
 
 
@@ -276,6 +301,7 @@ class FlowTotalSerializer(serializers.Serializer):
 
 class FlowMatrixSerializer(serializers.Serializer):
     round = serializers.IntegerField()
+    survey_round = SurveyRoundRefSerializer()
     cells = FlowCellSerializer(many=True)
     home_totals = FlowTotalSerializer(many=True)
     workplace_totals = FlowTotalSerializer(many=True)
@@ -304,6 +330,7 @@ class PotentialFilterSerializer(MunicipalityFilterSerializer):
 
 class PotentialSerializer(serializers.Serializer):
     round = serializers.IntegerField()
+    survey_round = SurveyRoundRefSerializer()
     hub_days = serializers.IntegerField()
     municipalities = PotentialUsersSerializer(many=True)
 

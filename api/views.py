@@ -133,15 +133,18 @@ class NotFoundView(ApiView):
 # --- kommuner and indicators -----------------------------------------------------------
 
 
-def _with_indicators(municipalities, values):
+def _with_indicators(municipalities, snapshot: indicators.Snapshot):
+    source = indicators.round_ref(snapshot.survey_round)
     for m in municipalities:
-        m.indicators = values.get(m.code, {})
+        m.indicators = snapshot.values.get(m.code, {})
+        m.survey_round = source
     return municipalities
 
 
 class MunicipalityListView(ApiView):
     """The region's kommuner with their indicators for a year (without a year: as the
-    comparison page shows them now, with the latest survey round)."""
+    comparison page shows them now, with the published survey round, named in
+    ``survey_round``)."""
 
     @extend_schema(
         parameters=[s.FilterSerializer],
@@ -201,7 +204,7 @@ class IndicatorValuesView(ApiView):
     CSV for Excel and Power BI: ``/api/indicators/values.csv``.
     """
 
-    csv_headers = ("kommunkod", "indikator", "ar", "varde")
+    csv_headers = ("kommunkod", "indikator", "ar", "varde", "enkatomgang")
     pagination_class = None  # an export: every row at once, as BI tools expect
 
     def rows(self, request):
@@ -224,7 +227,8 @@ class IndicatorValuesView(ApiView):
 
 class IndicatorValuesCSVView(IndicatorValuesView):
     """The indicator values as CSV (semicolon, UTF-8 with BOM, decimal comma) for
-    Swedish Excel and Power BI: columns kommunkod, indikator, ar, varde."""
+    Swedish Excel and Power BI: columns kommunkod, indikator, ar, varde, enkatomgang
+    (the name of the round a survey value comes from)."""
 
     renderer_classes = [CSVRenderer]
 
@@ -246,7 +250,16 @@ class IndicatorValuesCSVView(IndicatorValuesView):
         rows = self.rows(request)
         return table_response(
             self.csv_headers,
-            ([r["municipality"], r["indicator"], r["year"], r["value"]] for r in rows),
+            (
+                [
+                    r["municipality"],
+                    r["indicator"],
+                    r["year"],
+                    r["value"],
+                    r["survey_round"]["name"] if r["survey_round"] else "",
+                ]
+                for r in rows
+            ),
             filename="hubplan-indikatorer",
             fmt="csv",
         )
@@ -479,6 +492,7 @@ class SurveyFlowsView(ApiView):
         ]
         data = {
             "round": survey_round.pk,
+            "survey_round": indicators.round_ref(survey_round),
             "cells": cells,
             "home_totals": [
                 {"municipality": h, "name": names[h], "n": cell(n)}
@@ -533,7 +547,12 @@ class SurveyPotentialView(ApiView):
                     "co2_saved_kg": visible(round(saved.co2_kg) if saved else 0, n_potential, user),
                 }
             )
-        data = {"round": survey_round.pk, "hub_days": f["hub_days"], "municipalities": rows}
+        data = {
+            "round": survey_round.pk,
+            "survey_round": indicators.round_ref(survey_round),
+            "hub_days": f["hub_days"],
+            "municipalities": rows,
+        }
         return Response(s.PotentialSerializer(data).data)
 
 

@@ -108,7 +108,7 @@ def main_pages() -> list[Page]:
     """The issue's main pages, with sample objects picked from the database.
 
     The kommun page shows the region kommun with the most employees living there
-    (the heaviest one); the survey pages the latest round with answers.
+    (the heaviest one); the survey pages the published round.
     """
     from django.db.models import Count
 
@@ -123,7 +123,7 @@ def main_pages() -> list[Page]:
         .values_list("code", flat=True)
         .first()
     )
-    survey_round = survey_selectors.latest_round()
+    survey_round = survey_selectors.published_round()
     case = BusinessCase.objects.order_by("pk").values_list("pk", flat=True).first()
 
     def url(name, missing, **kwargs):

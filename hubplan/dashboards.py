@@ -74,7 +74,7 @@ def today() -> date:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the comparison is computed for; the defaults are "now, latest survey, everyone"."""
+    """What the comparison is computed for; the defaults are "now, the published round, all"."""
 
     survey_round: SurveyRound | None = None
     year: int | None = None
@@ -196,8 +196,9 @@ def region_with_figures(filters: Filters) -> list[Municipality]:
 
 
 def survey_responses(filters: Filters):
-    """The answers of the chosen (or latest) round, of the chosen organisation."""
-    survey_round = filters.survey_round or survey_selectors.latest_round()
+    """The answers of the chosen round (?survey_round=) or else the published one, of the
+    chosen organisation. Never the latest by date: an unpublished import is not official."""
+    survey_round = filters.survey_round or survey_selectors.published_round()
     if survey_round is None:
         return None, SurveyResponse.objects.none()
     qs = survey_round.responses.all()
@@ -472,7 +473,7 @@ def headline(user, on: date | None = None) -> dict:
     )
     first_month = occupancy_months(Filters(on=on))[0]
     months = list(hub_selectors.occupancy_by_region_month(since=first_month))[-12:]
-    survey_round = survey_selectors.latest_round()
+    survey_round = survey_selectors.published_round()
     potential = (
         sum(survey_selectors.potential_hub_users_by_municipality(survey_round).values())
         if survey_round

@@ -38,7 +38,7 @@ class ComparisonFilterForm(_LenientForm):
         label=_("Enkätomgång"),
         required=False,
         queryset=SurveyRound.objects.none(),
-        empty_label=_("Senaste"),
+        empty_label=_("Publicerad"),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -87,7 +87,7 @@ class SuitabilityForm(_LenientForm):
         label=_("Enkätomgång"),
         required=False,
         queryset=SurveyRound.objects.none(),
-        empty_label=_("Senaste"),
+        empty_label=_("Publicerad"),
     )
     hub_days = forms.TypedChoiceField(
         label=_("Hubbdagar per vecka"),

@@ -441,7 +441,7 @@ class BusinessCaseForm(NumberModelForm):
             "municipality"
         ).order_by("municipality__name", "name")
         self.fields["survey_round"].queryset = SurveyRound.objects.order_by("-date", "name")
-        self.fields["survey_round"].empty_label = _("Senaste omgången med svar")
+        self.fields["survey_round"].empty_label = _("Den publicerade omgången")
         for name in ("desks", "monthly_rent"):
             self.fields[name].required = False
 

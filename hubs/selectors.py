@@ -271,16 +271,16 @@ def business_case_estimates(
     cases, user, *, critical_mass: int | None = None
 ) -> dict[int, business_case.Estimate]:
     """Case pk → its estimates as ``user`` may see them; at most three queries in all
-    (the latest round, only if some case uses it, the grouped answers, and the
+    (the published round, only if some case uses it, the grouped answers, and the
     critical mass setting unless given). A case is for a hub not yet built, so the
     planners' default critical mass applies."""
     cases = list(cases)
     if critical_mass is None and cases:
         critical_mass = HubSettings.current().critical_mass_members
-    latest = None
+    published = None
     if any(c.survey_round_id is None for c in cases):
-        latest = mapping_selectors.latest_round()
-    rounds = {c.pk: c.survey_round if c.survey_round_id else latest for c in cases}
+        published = mapping_selectors.published_round()
+    rounds = {c.pk: c.survey_round if c.survey_round_id else published for c in cases}
     groups = survey_answer_groups(
         (r.pk if r else None, c.municipality_id) for c in cases for r in [rounds[c.pk]]
     )
@@ -303,5 +303,5 @@ def business_case_estimates(
 
 
 def estimated_round(case: BusinessCase):
-    """The round a case estimates from: its own, or the latest with answers."""
-    return case.survey_round if case.survey_round_id else mapping_selectors.latest_round()
+    """The round a case estimates from: its own, or the published one."""
+    return case.survey_round if case.survey_round_id else mapping_selectors.published_round()

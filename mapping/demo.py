@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cache
 
 from hubplan.demo import copy_rows
+from mapping import services
 from mapping.models import (
     JAMTLAND_COUNTY_CODE,
     CommutingFlow,
@@ -193,6 +194,10 @@ def _seed_region(ctx) -> None:
             (names.get(work, "Östersunds kommun"), Kommun),
         ],
     )
+    # Published, so `make run` shows figures: the kommun pages and indicators read the
+    # published commuting round (the CERO survey), never simply the latest.
+    services.survey_round_publish(survey_round=r2017)
+    services.survey_round_publish(survey_round=r2021)
 
     # RAMS-like commuting between the kommuner, 2019-2022, scaled from the 2021 survey's pattern.
     flows = []
@@ -362,6 +367,10 @@ def seed_national(ctx) -> None:
         return
     rng = ctx.rng("mapping:national")
     n_responses, pairs = _national_surveys(ctx, rng)
+    # At national scale the pages read a national round: Jämtland's latest one.
+    services.survey_round_publish(
+        survey_round=SurveyRound.objects.get(name=_round_name("23", NATIONAL_ROUND_YEARS[-1]))
+    )
     n_flows = _national_flows(rng, pairs)
     n_series = _national_series(rng)
     ctx.log(

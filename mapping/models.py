@@ -193,6 +193,21 @@ class SurveyRound(models.Model):
         _("typ"), max_length=30, choices=Kind.choices, default=Kind.COMMUTING_RESIDENCE
     )
     notes = models.TextField(_("anteckningar"), blank=True)
+    # Which round feeds the kommun pages, the indicators and the API: chosen by a planner
+    # (mapping.services.survey_round_publish), never by date, so a newer test import
+    # cannot take over the official figures.
+    is_published = models.BooleanField(
+        _("publicerad"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Den publicerade omgången av varje typ ger kommunsidornas och indikatorernas "
+            "siffror. En ny import eller ett senare datum ändrar inte vilken som är publicerad."
+        ),
+    )
+    published_at = models.DateTimeField(_("publicerad den"), null=True, blank=True, editable=False)
+    # Audit trail (simple-history): who published or unpublished the round, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("enkätomgång")
@@ -202,6 +217,15 @@ class SurveyRound(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=["commuting_residence", "work_environment", "other"]),
                 name="survey_round_kind_valid",
+            ),
+            # At most one published round of each kind.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_published=True),
+                name="survey_round_one_published_per_kind",
+                violation_error_message=_(
+                    "Det finns redan en publicerad enkätomgång av den typen."
+                ),
             ),
         ]
 

@@ -2,24 +2,27 @@
 
 Each function returns plain rows (dicts) aggregated by the database; the pure
 arithmetic on those sums is in :mod:`mapping.analysis`. Dashboards in other apps
-may use :func:`latest_round`, :func:`commuters_by_home_municipality` and
+may use :func:`published_round`, :func:`commuters_by_home_municipality` and
 :func:`potential_hub_users_by_municipality`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Least
+from django.db.models.functions import JSONObject, Least
 
 from mapping import analysis
 from mapping.models import (
@@ -43,14 +46,43 @@ def rounds():
     )
 
 
-def latest_round(kind: str | None = None) -> SurveyRound | None:
-    """The most recent round (of ``kind``) that has answers."""
-    # EXISTS stops at a round's first answer (index on round); a join with DISTINCT
-    # read every answer of every round, most of a second at a million answers.
-    qs = SurveyRound.objects.filter(Exists(SurveyResponse.objects.filter(round=OuterRef("pk"))))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-date", "-pk").first()
+def published_round(kind: str = SurveyRound.Kind.COMMUTING_RESIDENCE) -> SurveyRound | None:
+    """The round of ``kind`` a planner has published: the source of the official figures
+    (kommun pages, indicators, suitability, API). None if none is published.
+
+    Never the latest by date: a newly imported (test) round must not take over the
+    figures until a planner publishes it (issue 16).
+    """
+    return SurveyRound.objects.filter(kind=kind, is_published=True).first()
+
+
+def with_publication(qs):
+    """``qs`` of rounds, each with the published round of its kind (``published_pk``,
+    ``published_name``) and its publishing history (``publish_history``: JSON rows
+    of date, reason and user name, newest first), in the same query."""
+    published = SurveyRound.objects.filter(kind=OuterRef("kind"), is_published=True)
+    history = (
+        SurveyRound.history.filter(id=OuterRef("pk"))
+        .exclude(history_change_reason=None)
+        .order_by("-history_date", "-history_id")
+        .values(
+            row=JSONObject(
+                date="history_date",
+                reason="history_change_reason",
+                user="history_user__username",
+            )
+        )[:20]
+    )
+    return qs.annotate(
+        published_pk=Subquery(published.values("pk")[:1]),
+        published_name=Subquery(published.values("name")[:1]),
+        publish_history=ArraySubquery(history),
+    )
+
+
+def publish_history_rows(rows) -> list[dict]:
+    """:func:`with_publication`'s history rows with their time as a datetime."""
+    return [{**r, "date": datetime.fromisoformat(r["date"])} for r in rows or []]
 
 
 def municipality_names() -> dict[str, str]:
@@ -68,7 +100,7 @@ def flow_pairs(survey_round) -> list[tuple[str, str, int]]:
 
 def commuters_by_home_municipality(survey_round=None) -> list[dict]:
     """Commuters (home kommun ≠ workplace kommun) per home kommun, with their share of all commuters."""
-    survey_round = survey_round or latest_round()
+    survey_round = survey_round or published_round()
     if survey_round is None:
         return []
     rows = list(
@@ -203,8 +235,8 @@ def hub_potential(survey_round, hub_days) -> list[dict]:
 
 
 def potential_hub_users_by_municipality(survey_round=None) -> dict[str, int]:
-    """Kommun code → potential hub users in the (latest) round; for dashboards."""
-    survey_round = survey_round or latest_round()
+    """Kommun code → potential hub users in the (published) round; for dashboards."""
+    survey_round = survey_round or published_round()
     if survey_round is None:
         return {}
     return dict(

@@ -39,6 +39,50 @@ def survey_round_update(*, survey_round: SurveyRound, **fields) -> SurveyRound:
     return survey_round
 
 
+class PublishError(Exception):
+    """A round that may not be published (it has no answers); the message is for the page."""
+
+
+@transaction.atomic
+def survey_round_publish(*, survey_round: SurveyRound) -> SurveyRound:
+    """Make ``survey_round`` the published round of its kind, withdrawing the one before.
+
+    Both changes land in the rounds' history (simple-history, with the request's
+    user). Every round of the kind is locked first, so two planners publishing at
+    once take turns instead of one meeting the one-published-per-kind constraint.
+    """
+    rounds = {
+        r.pk: r for r in SurveyRound.objects.select_for_update().filter(kind=survey_round.kind)
+    }
+    target = rounds[survey_round.pk]
+    if target.is_published:
+        return target
+    if not target.responses.exists():
+        raise PublishError(_("En enkätomgång utan svar kan inte publiceras."))
+    for other in rounds.values():
+        if other.is_published:
+            _set_published(other, False, _("Ersatt av %(name)s") % {"name": target.name})
+    _set_published(target, True, _("Publicerad"))
+    return target
+
+
+@transaction.atomic
+def survey_round_unpublish(*, survey_round: SurveyRound) -> SurveyRound:
+    """Withdraw ``survey_round``: its kind then has no published round."""
+    target = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if target.is_published:
+        _set_published(target, False, _("Avpublicerad"))
+    return target
+
+
+def _set_published(survey_round: SurveyRound, published: bool, reason: str) -> None:
+    survey_round.is_published = published
+    survey_round.published_at = timezone.now() if published else None
+    survey_round._change_reason = reason[:100]  # simple-history's history_change_reason
+    survey_round.full_clean()
+    survey_round.save(update_fields=["is_published", "published_at"])
+
+
 @transaction.atomic
 def survey_round_delete(*, survey_round: SurveyRound) -> None:
     """Deletes the round with its answers and import records."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.RoundCreateView.as_view(), name="round-create"),
     path("<int:pk>/", views.RoundDetailView.as_view(), name="round-detail"),
     path("<int:pk>/edit/", views.RoundUpdateView.as_view(), name="round-update"),
+    path("<int:pk>/publish/", views.RoundPublishView.as_view(), name="round-publish"),
     path("<int:pk>/delete/", views.RoundDeleteView.as_view(), name="round-delete"),
     path("import/", views.ImportUploadView.as_view(), name="import-upload"),
     path("import/columns/", views.ImportMapView.as_view(), name="import-map"),

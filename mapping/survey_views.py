@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -117,7 +117,13 @@ class RoundUpdateView(PlannerRequiredMixin, UpdateView):
     template_name = "mapping/surveys/round_form.html"
 
     def form_valid(self, form):
-        services.survey_round_update(survey_round=self.get_object(), **form.cleaned_data)
+        try:
+            services.survey_round_update(survey_round=self.get_object(), **form.cleaned_data)
+        except ValidationError as error:
+            # A published round moved to a kind that has one: the form cannot see the
+            # one-published-per-kind rule (is_published is not one of its fields).
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Enkätomgången sparades."))
         return redirect(self.object)
 
@@ -170,7 +176,7 @@ class RoundDetailView(DetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return SurveyRound.objects.select_related("organisation")
+        return selectors.with_publication(SurveyRound.objects.select_related("organisation"))
 
     @cached_property
     def hub_days(self) -> int:
@@ -362,14 +368,14 @@ class RoundDetailView(DetailView):
         context["imports"] = self.object.imports.select_related("user")[:20]
         context["coverage"] = imports.round_coverage(self.object)
         # Which round of this kind is official, and who published or withdrew this one.
+        # Which round of this kind is official, and who published or withdrew this one:
+        # read with the round itself (selectors.with_publication), no query of their own.
         context["published_round"] = (
-            self.object if self.object.is_published else selectors.published_round(self.object.kind)
+            {"pk": self.object.published_pk, "name": self.object.published_name}
+            if self.object.published_pk
+            else None
         )
-        context["publish_history"] = (
-            self.object.history.exclude(history_change_reason=None)
-            .select_related("history_user")
-            .order_by("-history_date")[:20]
-        )
+        context["publish_history"] = selectors.publish_history_rows(self.object.publish_history)
         may_show_all = self.show(1, 1) is not None and self.show(1, 4) is not None
         shown_pairs = [p for p in extras["pairs"] if may_show_all or p[2] >= 5]
         if shown_pairs:

@@ -185,13 +185,21 @@ def test_indicator_values_one_row_per_kommun_indicator_and_year(region, viewer, 
     rows = client.get(reverse("api:indicator-values"), {"year": 2021}).json()
     keys = [(r["municipality"], r["indicator"], r["year"]) for r in rows]
     assert len(keys) == len(set(keys))
+    source = {"id": region["round"].pk, "name": region["round"].name, "date": "2021-04-23"}
     assert {
         "municipality": KROKOM,
         "indicator": "potential_hub_users",
         "year": 2021,
         "value": 6,
+        "survey_round": source,  # a survey value names the (published) round it is from
     } in rows
-    assert {"municipality": BERG, "indicator": "plan_activities", "year": 2021, "value": 2} in rows
+    assert {
+        "municipality": BERG,
+        "indicator": "plan_activities",
+        "year": 2021,
+        "value": 2,
+        "survey_round": None,
+    } in rows
     # No survey in 2020, so no survey indicator that year; every year up to now without ?year.
     all_rows = client.get(reverse("api:indicator-values"), {"municipality": KROKOM}).json()
     assert {r["municipality"] for r in all_rows} == {KROKOM}
@@ -209,9 +217,10 @@ def test_indicator_values_as_swedish_excel_csv(region, viewer, api_client_for):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffkommunkod;indikator;ar;varde\r\n")
+    assert text.startswith("\ufeffkommunkod;indikator;ar;varde;enkatomgang\r\n")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert [KROKOM, "potential_hub_users", "2021", "6"] in rows
+    assert [KROKOM, "potential_hub_users", "2021", "6", region["round"].name] in rows
+    assert [r for r in rows if r[1] == "plan_activities" and r[4] == ""]
     # Decimal comma; a hidden cell is empty.
     occupancy_now = [r for r in rows if r[1] == "occupancy" and r[3]]
     assert occupancy_now

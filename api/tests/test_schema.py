@@ -104,3 +104,29 @@ def test_the_schema_is_generated_without_a_warning(tmp_path):
     """Every view and field is typed: drf-spectacular guesses nothing."""
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
     assert "/api/municipalities/{code}/" in (tmp_path / "s.yaml").read_text()
+
+
+def test_every_value_built_from_a_survey_round_names_the_round_in_the_schema(
+    viewer, api_client_for
+):
+    """Issue 16: indicator values, kommuner and the survey endpoints say which round
+    their figures come from, as {id, name, date}."""
+    response = api_client_for(viewer).get(reverse("api:schema"), {"format": "json"})
+    components = json.loads(response.content)["components"]["schemas"]
+
+    def resolve(prop: dict) -> dict:
+        ref = prop.get("$ref") or next(
+            (p["$ref"] for p in prop.get("allOf", []) + prop.get("oneOf", []) if "$ref" in p),
+            None,
+        )
+        return components[ref.rsplit("/", 1)[-1]] if ref else prop
+
+    for name in ("IndicatorValue", "Municipality", "FlowMatrix", "Potential"):
+        prop = components[name]["properties"]["survey_round"]
+        ref = resolve(prop)
+        assert set(ref["properties"]) == {"id", "name", "date"}, name
+        assert ref["properties"]["date"]["format"] == "date"
+    # Null where no round is published (kommuner) or the indicator has no survey.
+    for name in ("IndicatorValue", "Municipality"):
+        prop = components[name]["properties"]["survey_round"]
+        assert prop.get("nullable") or any(p.get("nullable") for p in prop.get("oneOf", [])), name

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actionplan.tests.factories import ActivityFactory
 from hubs.models import Hub, PremisesCandidate
 from hubs.tests.factories import HubFactory, HubMonthlyUseFactory, PremisesCandidateFactory
-from mapping.models import Municipality, Organisation, SurveyResponse
+from mapping.models import Municipality, Organisation, SurveyResponse, SurveyRound
 from mapping.tests.factories import SurveyResponseFactory, SurveyRoundFactory
 from remoteagreements.models import DistanceAgreement
 from remoteagreements.tests.factories import AgreementFactory, EmployeeFactory
@@ -36,7 +36,10 @@ def build(scale: int = 1) -> dict:
     """Krokom and Berg with hubs, premises, employees, agreements, survey answers and activities."""
     krokom = Municipality.objects.get(code=KROKOM)
     berg = Municipality.objects.get(code=BERG)
-    survey_round = SurveyRoundFactory(date=date(2021, 4, 23))
+    # The pages read the published round: this build's round, as a planner would publish it
+    # (a second build, for a second data size, takes over from the first).
+    SurveyRound.objects.filter(kind=SurveyRound.Kind.COMMUTING_RESIDENCE).update(is_published=False)
+    survey_round = SurveyRoundFactory(date=date(2021, 4, 23), published=True)
     for _ in range(scale):
         # Krokom: 6 commuters to Östersund answered yes (car, 20 km, 30 min, 5 days), 2 said no.
         SurveyResponseFactory.create_batch(6, round=survey_round)

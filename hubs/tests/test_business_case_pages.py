@@ -29,8 +29,8 @@ def fixed_factors(settings):
 
 @pytest.fixture
 def bracke_survey(region):
-    """Five potential hub users in Bräcke in the latest round, and answers that are not."""
-    latest = SurveyRoundFactory(name="Enkät 2021", date=dt.date(2021, 4, 23))
+    """Five potential hub users in Bräcke in the published round, and answers that are not."""
+    latest = SurveyRoundFactory(name="Enkät 2021", date=dt.date(2021, 4, 23), published=True)
     older = SurveyRoundFactory(name="Enkät 2017", date=dt.date(2017, 5, 1))
     common = {
         "round": latest,
@@ -112,7 +112,7 @@ def test_a_planner_creates_a_case_through_the_form_and_sees_the_estimates(
     case = BusinessCase.objects.get()
     assert response["Location"] == case.get_absolute_url()
     assert (case.municipality_id, case.desks, case.created_by) == (BRACKE, 2, planner)
-    assert case.survey_round is None  # the latest round, whichever it is when shown
+    assert case.survey_round is None  # the published round, whichever it is when shown
     page = client.get(case.get_absolute_url())
     assert page.context["estimate"].break_even_members == 14
     assert "Medlemmar för att bära sig" in page.content.decode()
@@ -210,7 +210,8 @@ def test_a_planner_edits_and_deletes_a_case_after_confirming(client_for, planner
 def test_estimates_on_fewer_than_five_respondents_are_hidden_from_a_viewer_but_not_hr(
     client_for, viewer, hr_user, region
 ):
-    SurveyResponseFactory(home_municipality_id=BRACKE)  # one potential user
+    # One potential user, in the published round the case estimates from.
+    SurveyResponseFactory(home_municipality_id=BRACKE, round__published=True)
     case = BusinessCaseFactory(municipality_id=BRACKE)
     seen = client_for(viewer).get(case.get_absolute_url())
     assert seen.context["estimate"].members is None

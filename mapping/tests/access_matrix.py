@@ -11,6 +11,8 @@ MATRIX = {
     "surveys:round-create": only(PLANNERS),  # an empty POST shows the form with its errors
     "surveys:round-update": only(PLANNERS),
     "surveys:round-delete": only(PLANNERS, post=302),  # an empty POST confirms
+    # POST only; an empty POST publishes the round (its answers make it publishable).
+    "surveys:round-publish": only(PLANNERS, get=405, post=302, refused=403),
     "surveys:import-upload": only(PLANNERS),
     # Step 2 without an uploaded file in the session sends the planner back to step 1.
     "surveys:import-map": only(PLANNERS, get=302, post=302),
@@ -31,6 +33,7 @@ SAMPLE_OBJECTS = {
     "surveys:round-detail": "mapping.SurveyRound",
     "surveys:round-update": "mapping.SurveyRound",
     "surveys:round-delete": "mapping.SurveyRound",
+    "surveys:round-publish": "mapping.SurveyRound",
     "surveys:import-detail": "mapping.SurveyImport",
     "surveys:import-progress": "mapping.SurveyImport",
     "surveys:shift-detail": "mapping.ShiftImport",

@@ -16,6 +16,10 @@ class SurveyRoundFactory(factory.django.DjangoModelFactory):
     date = dt.date(2021, 4, 23)
     kind = SurveyRound.Kind.COMMUTING_RESIDENCE
 
+    class Params:
+        # The published round feeds the kommun pages and indicators (at most one per kind).
+        published = factory.Trait(is_published=True)
+
 
 class SurveyResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
