@@ -12,20 +12,36 @@
   var locale = document.documentElement.lang || "sv";
   var fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
+  var refusal = document.getElementById("weights-live-refused");
+
+  // Weights as typed ("12,5" or "12.5"); null when one is not a number from 0 to 100,
+  // which the server refuses too (hubplan/suitability.py weights_problem).
   function weights() {
     var w = {};
+    var ok = true;
     data.keys.forEach(function (k) { w[k] = 0; });
     inputs.forEach(function (input) {
-      var v = parseFloat(String(input.value).replace(",", "."));
-      w[input.dataset.weight] = isFinite(v) ? Math.min(Math.max(v, 0), 100) : 0;
+      var text = String(input.value).replace(/[\s\u00a0]/g, "").replace(",", ".");
+      var v = text === "" ? 0 : Number(text);
+      if (!isFinite(v) || v < 0 || v > 100) { ok = false; }
+      w[input.dataset.weight] = v;
     });
-    return w;
+    return ok ? w : null;
+  }
+
+  function refuse(message) {
+    if (!refusal) { return; }
+    refusal.hidden = !message;
+    refusal.textContent = message || "";
   }
 
   function recompute() {
     var w = weights();
+    if (w === null) { refuse(refusal && refusal.dataset.range); return; }
     var total = data.keys.reduce(function (sum, k) { return sum + w[k]; }, 0);
-    if (total <= 0) { return; }  // all zero: keep the last ranking, as the server would
+    // No weight above zero ranks nothing: say so and keep the last ranking, never a default.
+    if (total <= 0) { refuse(refusal && refusal.dataset.none); return; }
+    refuse("");
     var scored = data.kommuner.map(function (m) {
       var parts = {};
       var score = 0;
