@@ -34,7 +34,8 @@ MAIN_PAGES = {
 
 @pytest.fixture
 def some_data(reference_data, superuser):
-    survey_round = SurveyRoundFactory()
+    # Published: the bench measures the round the kommun pages read.
+    survey_round = SurveyRoundFactory(published=True)
     SurveyResponseFactory.create_batch(6, round=survey_round)
     HubFactory()
     BusinessCaseFactory()

@@ -38,3 +38,11 @@ def test_seed_demo_creates_the_data_once(seeded):
     assert MunicipalityMigration.objects.values("municipality").distinct().count() == 8
     call_command("seed_demo", stdout=io.StringIO())
     assert (SurveyResponse.objects.count(), MunicipalityMigration.objects.count()) == counts
+
+
+def test_the_demo_publishes_its_rounds_so_the_kommun_pages_show_figures(seeded, client_for, viewer):
+    assert selectors.published_round() == SurveyRound.objects.get(name=demo.ROUND_2017)
+    assert selectors.published_round(SurveyRound.Kind.WORK_ENVIRONMENT).name == demo.ROUND_2021
+    page = client_for(viewer).get("/municipalities/2309/").content.decode()
+    assert f"Källa: {demo.ROUND_2017}" in page
+    assert "Ingen enkätomgång är publicerad" not in page
