@@ -643,7 +643,8 @@ class BusinessCase(FieldLevelConstraintsMixin, models.Model):
     which are imported and corrected after a case is written, and on factors set in
     settings (working weeks, emission factors); stored figures would go stale
     without anyone noticing, while computing them costs two queries for any number
-    of cases. ``survey_round`` left empty means "the latest round with answers".
+    of cases. ``survey_round`` left empty means "the published round"
+    (mapping.selectors.published_round).
     """
 
     name = models.CharField(
