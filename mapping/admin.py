@@ -10,6 +10,7 @@ from mapping.models import (
     ShiftImport,
     ShiftRestGroup,
     SurveyImport,
+    SurveyRound,
 )
 
 
@@ -47,6 +48,8 @@ class SurveyImportAdmin(ReadOnlyAdminMixin, SuperuserHistoryAdmin):
 
 
 register_history(SurveyImport)
+# Who published or withdrew which survey round, and when (mapping.services.survey_round_publish).
+register_history(SurveyRound)
 
 
 class ShiftRestGroupInline(admin.TabularInline):
