@@ -36,7 +36,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from hubplan.tabular import normalise_header, parse_decimal, read_table
 from mapping.models import (
@@ -235,8 +235,10 @@ class ErrorGroup:
 
     def line(self) -> str:
         more = " …" if self.count > len(self.rows) else ""
-        return _(
-            'Kolumn "%(column)s": värdet "%(value)s" – %(n)d rader (rad %(rows)s%(more)s): %(reason)s'
+        return ngettext(
+            'Kolumn "%(column)s": värdet "%(value)s" – %(n)d rad (rad %(rows)s%(more)s): %(reason)s',
+            'Kolumn "%(column)s": värdet "%(value)s" – %(n)d rader (rad %(rows)s%(more)s): %(reason)s',
+            self.count,
         ) % {
             "column": self.column,
             "value": self.value,

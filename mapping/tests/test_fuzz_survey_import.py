@@ -236,7 +236,7 @@ def run_import(
     if codes is not None:  # the recoding step: any category for any answer
         coding_form = checked.context["coding_form"]
         choices = {
-            name: [value for value, _label in field.field.choices]
+            name: [value for value, _label in field.choices]
             for name, field in coding_form.fields.items()
         }
         posted = {

@@ -179,7 +179,7 @@ def test_the_command_reports_bad_rows_and_writes_nothing(tmp_path, reference_dat
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_survey", str(path), "--round", "Ny enkät", stderr=err)
-    assert "Rad 5, kolumn Färdmedel" in err.getvalue()
+    assert 'Kolumn "Färdmedel": värdet "flyg" – 1 rad (rad 5)' in err.getvalue()
     assert SurveyResponse.objects.count() == 0
 
 
