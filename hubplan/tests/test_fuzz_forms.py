@@ -142,6 +142,9 @@ TARGETS: dict[str, list[Target]] = {
     "mapping.survey_forms.ConfirmForm": [
         Target("surveys:import-map", fixed={"import": "1"}, prepare=_upload_survey)
     ],
+    "mapping.survey_forms.CodingForm": [
+        Target("surveys:import-map", fixed={"recode": "1"}, prepare=_upload_survey)
+    ],
     "mapping.survey_forms.ContextUploadForm": [
         Target("surveys:rams", examples=5),
         Target("surveys:context", examples=5),
