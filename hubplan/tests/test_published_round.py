@@ -311,7 +311,7 @@ def test_publishing_renews_the_cached_parts_because_they_read_the_rounds_table()
 
 
 def test_the_migration_publishes_the_latest_round_with_answers_of_each_kind(reference_data):
-    migration = importlib.import_module("mapping.migrations.0008_published_round")
+    migration = importlib.import_module("mapping.migrations.0007_published_round")
 
     def answered(name, date, kind=SurveyRound.Kind.COMMUTING_RESIDENCE):
         r = SurveyRoundFactory(name=name, date=date, kind=kind)

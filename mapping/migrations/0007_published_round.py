@@ -32,10 +32,7 @@ def publish_latest(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # Depends on both open leaves so the graph stays linear while issue 16's
-        # migrations are written side by side; the lead fixes the final order.
-        ("mapping", "0005_survey_import_profiles"),
-        ("mapping", "0007_shift_schedules"),
+        ("mapping", "0006_shift_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

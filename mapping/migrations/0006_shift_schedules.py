@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mapping", "0004_survey_response_indexes"),
+        ("mapping", "0005_survey_import_profiles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
