@@ -14,12 +14,15 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 
+from hubplan.numbers import NotANumber, parse_number
+
 XLSX_MAGIC = b"PK\x03\x04"
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# A float as str() writes it with an exponent: how a reader renders 0.00001 or 1e20.
+_EXPONENT = re.compile(r"[-+]?\d+(?:\.\d+)?[eE][-+]?\d+", re.ASCII)
 
 
 class TableError(ValueError):
@@ -33,25 +36,27 @@ def normalise_header(name: str) -> str:
 
 
 def parse_decimal(text: str | None) -> Decimal | None:
-    """``"1 234,5"`` or ``"1234.5"`` → ``Decimal("1234.5")``; blank → None; else ValueError."""
+    """A number cell of an imported file, by the forms' rule (:func:`hubplan.numbers.parse_number`).
+
+    ``"1 234,5"``, ``"1234.5"`` → ``Decimal("1234.5")``; blank → None. Anything the forms
+    would refuse as ambiguous ("1,200.5", "1.234,5", "12 34") raises ValueError rather than
+    being guessed: the old rule read "1,200.5" as 1.2005. The one addition is the exponent
+    form a spreadsheet reader writes for a very small or large number cell ("1e-05").
+    """
     if text is None:
         return None
-    cleaned = _SPACES.sub("", str(text))
-    if cleaned == "":
+    stripped = str(text).strip(" \t\r\n\u00a0\u202f")
+    if stripped == "":
         return None
-    if "," in cleaned:
-        cleaned = (
-            cleaned.replace(".", "").replace(",", ".")
-            if "." in cleaned
-            else cleaned.replace(",", ".")
-        )
+    if _EXPONENT.fullmatch(stripped):
+        value = Decimal(stripped)
+        if not value.is_finite():  # pragma: no cover - the pattern lets only digits through
+            raise ValueError(text)
+        return value
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        return parse_number(stripped)
+    except NotANumber:
         raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
 
 
 def _decode_sample(raw: bytes) -> str:

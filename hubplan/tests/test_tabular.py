@@ -29,8 +29,9 @@ def test_headers_are_folded(raw, expected):
     [
         ("12,5", Decimal("12.5")),
         ("1 234,5", Decimal("1234.5")),
-        ("1.234,5", Decimal("1234.5")),
+        ("1\u00a0234,5", Decimal("1234.5")),
         ("7.25", Decimal("7.25")),
+        ("1e-05", Decimal("0.00001")),
         ("", None),
         (None, None),
         ("\u00a0", None),
@@ -40,7 +41,9 @@ def test_decimals_with_comma_or_point(raw, expected):
     assert parse_decimal(raw) == expected
 
 
-@pytest.mark.parametrize("bad", ["abc", "1,2,3", "NaN", "inf"])
+# "1,200.5" was read as 1.2005 and "12 34" as 1234: a cell that is not one unambiguous
+# number is refused, by the same rule as the forms.
+@pytest.mark.parametrize("bad", ["abc", "1,2,3", "NaN", "inf", "1,200.5", "1.234,5", "12 34"])
 def test_a_bad_decimal_is_an_error(bad):
     with pytest.raises(ValueError, match=re.escape(bad)):
         parse_decimal(bad)
