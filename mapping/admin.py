@@ -10,6 +10,7 @@ from mapping.models import (
     ShiftImport,
     ShiftRestGroup,
     SurveyImport,
+    SurveyImportProfile,
     SurveyRound,
 )
 
@@ -48,6 +49,19 @@ class SurveyImportAdmin(ReadOnlyAdminMixin, SuperuserHistoryAdmin):
 
 
 register_history(SurveyImport)
+
+
+@admin.register(SurveyImportProfile)
+class SurveyImportProfileAdmin(admin.ModelAdmin):
+    """Saved column mappings and value codings: renamed or removed here, made on the
+    import page ("Spara kopplingen som")."""
+
+    list_display = ("name", "user", "updated")
+    list_select_related = ("user",)
+    search_fields = ("name",)
+    readonly_fields = ("user", "updated")
+
+
 # Who published or withdrew which survey round, and when (mapping.services.survey_round_publish).
 register_history(SurveyRound)
 

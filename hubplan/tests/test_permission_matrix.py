@@ -27,7 +27,7 @@ from hubplan import suitability
 from hubplan.models import SuitabilityScenario
 from hubplan.tests import access_matrix_kit as kit
 from hubplan.tests.crawl import SAMPLE_KWARGS
-from mapping.models import ShiftImport, SurveyImport
+from mapping.models import ShiftImport, SurveyImport, SurveyImportProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,9 @@ def sample(reference_data, viewer, planner, hr_user, superuser) -> dict[str, obj
             people_short=2,
             short_rests=3,
             worst_rest_minutes=480,
+        ),
+        "mapping.SurveyImportProfile": SurveyImportProfile.objects.create(
+            name="Matriskopplingen", mapping={"home_municipality": "Hemkommun"}
         ),
         "actionplan.Activity": activity,
         "actionplan.RelocationAssessment": RelocationAssessmentFactory(unit="Matrisenheten"),
