@@ -4,23 +4,33 @@ The survey import has three steps, shared by the browser flow and the
 ``import_survey`` command:
 
 1. :func:`guess_mapping` pairs the file's headers with our fields (Swedish
-   headers first, English aliases, case and å/ä/ö folded).
-2. :func:`validate_file` checks the WHOLE file, chunk by chunk, and lists every
-   error as (row, column, value, reason). Row numbers are the spreadsheet's:
-   the header is row 1.
-3. :func:`import_file` writes the rows in batches inside one transaction.
+   headers first, English aliases, case and å/ä/ö folded); the header row is
+   found below any title rows (:func:`hubplan.tabular.read_table`). A saved
+   :class:`~mapping.models.SurveyImportProfile` gives the mapping for a file from
+   a known tool.
+2. The recoding step: :func:`answer_counts` lists each coded column's distinct
+   answers, :func:`guess_code` proposes a category ("Ja, absolut" → yes,
+   "Vet ej" → unanswered) and the planner's ``coding`` is applied by
+   :meth:`RowValidator.clean`, the one rule both paths use.
+3. :func:`validate_file` checks the WHOLE file, chunk by chunk, and lists every
+   error as (row, column, value, reason), grouped by column and value
+   (:class:`ErrorGroup`). Row numbers are the spreadsheet's: the header's row
+   (1 without title rows) plus one for the first answer.
+4. :func:`import_file` writes the rows in batches inside one transaction.
    Nothing is written unless every row is valid, unless the caller asks for the
-   valid rows only (``valid_only``), in which case the report counts the rows
-   left out. The same file (same SHA-256) imported into the same round again is
-   a no-op: the second import reads nothing and writes nothing.
+   valid rows only (``valid_only``), in which case the import records how many
+   rows were left out and how they answered the coded questions; the round warns
+   when they lean towards one answer (:func:`leaning`). The same file (same
+   SHA-256) imported into the same round again is a no-op.
 
-A CSV file takes steps 2 and 3 in the database (:mod:`mapping.staged_import`):
+CSV and XLSX take steps 3 and 4 in the database (:mod:`mapping.staged_import`):
 COPY into a temporary table, each column's distinct values judged once by the
 same rules (:meth:`RowValidator.clean`), one ``INSERT … SELECT``; a million rows
-in about 30 s instead of 260 s. Files that path cannot read exactly as pandas
-does, and XLSX, are read with :func:`hubplan.tabular.read_table` in chunks of
-``CHUNK_ROWS`` rows, so memory stays bounded whatever the file size (XLSX is
-read whole by openpyxl; very large files should come as CSV).
+in about 30 s instead of 260 s. XLSX (read with calamine) and CSV with title rows
+go in as a plain CSV copy written from the row path's own frames. Files that path
+cannot read exactly as pandas does are read with
+:func:`hubplan.tabular.read_table` in chunks of ``CHUNK_ROWS`` rows, so memory
+stays bounded whatever the file size.
 """
 
 from __future__ import annotations
