@@ -49,6 +49,10 @@ _NUMBER = re.compile(
 )
 
 
+# A decimal sign followed by exactly three digits at the end: "1,200" or "12.000".
+_THOUSANDS_LOOKALIKE = re.compile(r"[.,]\d{3}$", re.ASCII)
+
+
 class NotANumber(ValueError):
     """Raised by :func:`parse_number` for input that is not one unambiguous number."""
 
@@ -199,12 +203,18 @@ class FloatField(_NumberFieldMixin, forms.FloatField):
 
 
 class IntegerField(_NumberFieldMixin, forms.IntegerField):
-    """A whole number: "1 200" or "1200" (also "12,0"); "12,5" is refused as not whole."""
+    """A whole number: "1 200" or "1200" (also "12,0"); "12,5" is refused as not whole.
+
+    "1,200" and "1.200" are refused too: with three digits after the sign, an English
+    writer means 1200 and the decimal rule would store 1, so the count is not guessed.
+    """
 
     widget = IntegerInput
     invalid_message = NOT_AN_INTEGER
 
     def to_python(self, value):
+        if isinstance(value, str) and _THOUSANDS_LOOKALIKE.search(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         number = self._parse(value)
         if number is None:
             return None

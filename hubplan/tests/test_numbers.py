@@ -145,6 +145,16 @@ def test_the_fields_read_the_same_whatever_the_language(language, typed, decimal
             assert numbers.IntegerField().clean(typed) == integer
 
 
+@pytest.mark.parametrize("typed", ["1,200", "1.200", "12,000"])
+def test_a_count_written_with_english_grouping_is_refused_not_read_as_1(typed):
+    # The decimal rule reads "1,200" as 1.200; a whole-number field would have stored 1
+    # where an English writer meant 1200.
+    with pytest.raises(forms.ValidationError) as refused:
+        numbers.IntegerField().clean(typed)
+    assert refused.value.messages == [str(numbers.NOT_AN_INTEGER)]
+    assert numbers.IntegerField().clean("12,0") == 12
+
+
 def test_the_fields_keep_their_limits():
     field = numbers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100)
     with translation.override("sv"):
