@@ -14,6 +14,10 @@ from django.conf import settings
 from django.template import Context, Template
 
 RAW_ID = re.compile(r"\{\{\s*[\w.]+\.(?:pk|id|\w+_id)\s*\}\}")
+# Years too: "?year=2 024" fell back to the latest year, and tables read "2 024".
+RAW_YEAR = re.compile(r"\{\{\s*(?:[\w.]+\.)?(?:year|y)\s*\}\}")
+# A year given to blocktranslate as it is: {% blocktranslate %}… {{ year }} prints it grouped.
+PLAIN_BLOCK_YEAR = re.compile(r"\{% blocktranslate(?![^%]*year=)[^%]*%\}[^{]*\{\{\s*year\s*\}\}")
 TEMPLATES = sorted(
     p
     for p in Path(settings.BASE_DIR).glob("*/templates/**/*.html")
@@ -33,7 +37,17 @@ def test_no_template_prints_an_id_through_number_formatting(path):
     assert raw == [], f'use |stringformat:"d" for {raw}'
 
 
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(settings.BASE_DIR)))
+def test_no_template_prints_a_year_through_number_formatting(path):
+    text = path.read_text()
+    # Inside blocktranslate the value is bound with a filter on the opening tag.
+    outside = re.sub(r"\{% blocktranslate.*?\{% endblocktranslate %\}", "", text, flags=re.S)
+    raw = RAW_YEAR.findall(outside) + PLAIN_BLOCK_YEAR.findall(text)
+    assert raw == [], f'use |stringformat:"d" for {raw}'
+
+
 def test_the_filter_keeps_a_large_id_together_where_plain_output_does_not():
     context = Context({"pk": 1029})
     assert Template('{{ pk|stringformat:"d" }}').render(context) == "1029"
     assert Template("{{ pk }}").render(context) != "1029"
+    assert Template("{{ year }}").render(Context({"year": 2024})) != "2024"
