@@ -28,6 +28,7 @@ from hubplan.models import SuitabilityScenario
 from hubplan.privacy import visible
 from hubs import selectors as hub_selectors
 from mapping import charts as map_charts
+from mapping import imports as survey_imports
 from mapping.models import Municipality, MunicipalityMigration
 from remoteagreements.models import Employee
 
@@ -202,6 +203,13 @@ class MunicipalityDetailView(DetailView):
         comparison = dashboards.comparison(dashboards.Filters(), user)
         context["figures"] = next((r for r in comparison.rows if r["code"] == m.code), None)
         context["survey_round"] = comparison.survey_round
+        # The page's survey figures rest on the published round: say how many of its
+        # files' rows they rest on, and warn when the rows left out lean to one answer.
+        context["coverage"] = (
+            survey_imports.round_coverage(comparison.survey_round)
+            if comparison.survey_round
+            else None
+        )
         context["organisations"] = m.organisations.order_by("name")
         hubs = list(
             hub_selectors.with_occupancy(hub_selectors.hub_list({"municipality": m})).order_by(

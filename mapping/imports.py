@@ -957,15 +957,31 @@ def leaning(
     return out
 
 
-def round_coverage(survey_round: SurveyRound) -> dict:
+def round_coverage(survey_round: SurveyRound, jobs=None) -> dict:
     """The rows the round's imports kept of the rows their files had, and every answer
-    the dropped rows lean towards (:func:`leaning`), summed over the finished imports."""
+    the dropped rows lean towards (:func:`leaning`), summed over the finished imports.
+
+    The imports are read from ``jobs`` (SurveyImport objects a page has fetched anyway),
+    else from the round's ``import_rows`` annotation (``selectors.published_round`` reads
+    them with the round), else with a query of their own.
+    """
+    if jobs is not None:
+        imports = [
+            (j.row_count, j.total_rows, j.answer_counts)
+            for j in jobs
+            if j.status == SurveyImport.Status.DONE
+        ]
+    elif hasattr(survey_round, "import_rows"):
+        imports = [
+            (r["row_count"], r["total_rows"], r["answer_counts"]) for r in survey_round.import_rows
+        ]
+    else:
+        imports = SurveyImport.objects.filter(
+            round=survey_round, status=SurveyImport.Status.DONE
+        ).values_list("row_count", "total_rows", "answer_counts")
     kept_rows = total_rows = 0
     dropped: dict[str, dict[str, int]] = {}
     kept: dict[str, dict[str, int]] = {}
-    imports = SurveyImport.objects.filter(
-        round=survey_round, status=SurveyImport.Status.DONE
-    ).values_list("row_count", "total_rows", "answer_counts")
     for row_count, file_rows, counts in imports:
         kept_rows += row_count
         total_rows += file_rows

@@ -30,6 +30,7 @@ from mapping.models import (
     Municipality,
     MunicipalityMigration,
     RecruitmentNeed,
+    SurveyImport,
     SurveyResponse,
     SurveyRound,
 )
@@ -53,7 +54,20 @@ def published_round(kind: str = SurveyRound.Kind.COMMUTING_RESIDENCE) -> SurveyR
     Never the latest by date: a newly imported (test) round must not take over the
     figures until a planner publishes it (issue 16).
     """
-    return SurveyRound.objects.filter(kind=kind, is_published=True).first()
+    # The finished imports come along (``import_rows``), so the pages that name the round
+    # can say how many of its files' rows it rests on without a query of their own.
+    import_rows = SurveyImport.objects.filter(
+        round=OuterRef("pk"), status=SurveyImport.Status.DONE
+    ).values(
+        row=JSONObject(
+            row_count="row_count", total_rows="total_rows", answer_counts="answer_counts"
+        )
+    )
+    return (
+        SurveyRound.objects.filter(kind=kind, is_published=True)
+        .annotate(import_rows=ArraySubquery(import_rows))
+        .first()
+    )
 
 
 def with_publication(qs):

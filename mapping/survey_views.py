@@ -365,9 +365,10 @@ class RoundDetailView(DetailView):
         context["emission_factors"] = sorted(analysis.emission_factors().items())
         context["emission_source"] = analysis.EMISSION_FACTOR_SOURCE
         context["work_weeks"] = analysis.work_weeks_per_year()
-        context["imports"] = self.object.imports.select_related("user")[:20]
-        context["coverage"] = imports.round_coverage(self.object)
-        # Which round of this kind is official, and who published or withdrew this one.
+        # One query for the list and the coverage: a round has a handful of imports.
+        jobs = list(self.object.imports.select_related("user"))
+        context["imports"] = jobs[:20]
+        context["coverage"] = imports.round_coverage(self.object, jobs=jobs)
         # Which round of this kind is official, and who published or withdrew this one:
         # read with the round itself (selectors.with_publication), no query of their own.
         context["published_round"] = (

@@ -24,10 +24,11 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from hubplan.tabular import read_table
-from mapping import imports, selectors
+from mapping import imports, selectors, services
 from mapping.analysis import share
 from mapping.models import SurveyImport, SurveyImportProfile, SurveyResponse, SurveyRound
 from mapping.tests.factories import SurveyRoundFactory
@@ -261,6 +262,13 @@ def test_valid_only_without_recoding_shows_the_bias_it_causes_on_the_round_and_i
     text = export.content.decode("utf-8-sig")
     assert "816 av 2000 rader" in text
     assert "Varning: de utelämnade raderna lutar åt ett svar" in text
+
+    # Published, the round feeds the kommun pages: they say it too.
+    services.survey_round_publish(survey_round=survey_round)
+    kommun = client_for(viewer).get(reverse("municipalities:detail", args=["2380"]))
+    kommun_html = re.sub(r"(\d)[\s\xa0\u202f](?=\d{3})", r"\1", kommun.content.decode())
+    assert "Underlag: 816 av 2000 rader" in kommun_html
+    assert 'id="round-lean"' in kommun_html
 
 
 # --- The fix: the recoding step ---------------------------------------------------------------
