@@ -60,7 +60,8 @@ _PLAN = (
     "actionplan_activity_partners",
 )
 _HUBS = ("hubs_hub", "hubs_hubmonthlyuse")
-_SURVEYS = ("mapping_surveyround", "mapping_surveyresponse")
+# The published round is read with its finished imports (how many rows it rests on).
+_SURVEYS = ("mapping_surveyround", "mapping_surveyresponse", "mapping_surveyimport")
 _REGISTER = ("remoteagreements_employee", "remoteagreements_distanceagreement")
 
 HOME = Part(

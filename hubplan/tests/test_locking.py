@@ -30,6 +30,9 @@ from remoteagreements.tests.factories import AgreementFactory, EmployeeFactory, 
 Status = DistanceAgreement.Status
 WAIT = 30  # seconds; only a bound so a broken test fails instead of hanging
 
+# A hub in Östersund must stand in Östersund: the form refuses a point in another kommun.
+IN_OSTERSUND = {"municipality": "2380", "latitude": "63.1792", "longitude": "14.6357"}
+
 
 def _user(username: str, role: str) -> User:
     user = User.objects.create_user(username, password="pw-for-tests-only")
@@ -135,7 +138,7 @@ def test_two_planners_posting_the_same_hub_form_at_once_one_is_saved_one_refused
             client = Client()
             client.force_login(user)
             lock = client.get(f"/hubs/{hub.pk}/edit/").context["form"]["lock_version"].value()
-            data = hub_post_data(name=name, municipality="2380")
+            data = hub_post_data(name=name, **IN_OSTERSUND)
             data["lock_version"] = lock
             start.wait(WAIT)
             return client.post(f"/hubs/{hub.pk}/edit/", data)
@@ -273,7 +276,7 @@ def test_an_admin_save_raises_lock_version_so_an_open_form_is_refused(
     assert response.status_code == 302, response.context["adminform"].form.errors
     _assert_counted(hub, 1, superuser)
 
-    data = hub_post_data(name="Från appen", municipality="2380")
+    data = hub_post_data(name="Från appen", **IN_OSTERSUND)
     data["lock_version"] = opened
     refused = app.post(f"/hubs/{hub.pk}/edit/", data)
     assert refused.status_code == 200
@@ -289,7 +292,7 @@ def test_a_form_posted_without_lock_version_saves_unchecked_and_still_counts(
     hub = HubFactory()
     planner = _user("t-planner-a", PLANNER)
     response = client_for(planner).post(
-        f"/hubs/{hub.pk}/edit/", hub_post_data(name="Utan version", municipality="2380")
+        f"/hubs/{hub.pk}/edit/", hub_post_data(name="Utan version", **IN_OSTERSUND)
     )
     assert response.status_code == 302
     _assert_counted(hub, 1, planner)
@@ -299,7 +302,7 @@ def test_a_form_posted_without_lock_version_saves_unchecked_and_still_counts(
 def test_a_tampered_lock_version_is_a_form_error_and_nothing_is_saved(client_for, reference_data):
     hub = HubFactory(name="Orörd")
     planner = _user("t-planner-a", PLANNER)
-    data = hub_post_data(name="Ändrad", municipality="2380")
+    data = hub_post_data(name="Ändrad", **IN_OSTERSUND)
     data["lock_version"] = "inte ett tal"
     response = client_for(planner).post(f"/hubs/{hub.pk}/edit/", data)
     assert response.status_code == 200
@@ -322,11 +325,11 @@ def test_what_is_now_saved_is_shown_escaped(client_for, reference_data):
         client_for(_user("t-planner-a", PLANNER)),
         client_for(_user("t-planner-b", PLANNER)),
     )
-    data = hub_post_data(municipality="2380", notes="<script>alert(1)</script>")
+    data = hub_post_data(**IN_OSTERSUND, notes="<script>alert(1)</script>")
     data["lock_version"] = "1"
     assert first.post(f"/hubs/{hub.pk}/edit/", data).status_code == 302
 
-    data = hub_post_data(municipality="2380", notes="Lugnt")
+    data = hub_post_data(**IN_OSTERSUND, notes="Lugnt")
     data["lock_version"] = "1"
     response = second.post(f"/hubs/{hub.pk}/edit/", data)
 
