@@ -141,6 +141,10 @@ class MunicipalityComparisonView(TemplateView):
             "form": self.form,
             "filters": result.filters,
             "survey_round": result.survey_round,
+            # From the round's import_rows when it is the published one: no extra query.
+            "coverage": (
+                survey_imports.round_coverage(result.survey_round) if result.survey_round else None
+            ),
             "columns": columns,
             "rows": [{**r, "cells": [r[c.key] for c in columns]} for r in rows],
             "sort": self.sort,

@@ -269,6 +269,10 @@ def test_valid_only_without_recoding_shows_the_bias_it_causes_on_the_round_and_i
     kommun_html = re.sub(r"(\d)[\s\xa0\u202f](?=\d{3})", r"\1", kommun.content.decode())
     assert "Underlag: 816 av 2000 rader" in kommun_html
     assert 'id="round-lean"' in kommun_html
+    comparison = client_for(viewer).get(reverse("municipalities:list"))
+    comparison_html = re.sub(r"(\d)[\s\xa0\u202f](?=\d{3})", r"\1", comparison.content.decode())
+    assert "Underlag: 816 av 2000 rader" in comparison_html
+    assert 'id="round-lean"' in comparison_html
 
 
 # --- The fix: the recoding step ---------------------------------------------------------------
