@@ -167,9 +167,7 @@ TARGETS: dict[str, list[Target]] = {
         )
     ],
     "hubs.forms.MonthlyUseImportForm": [Target("hubs:use-import")],
-    "hubs.forms.HubSettingsForm": [
-        Target("hubs:settings", benign={"critical_mass_members": "12"})
-    ],
+    "hubs.forms.HubSettingsForm": [Target("hubs:settings", benign={"critical_mass_members": "12"})],
     "hubs.forms.PremisesFilterForm": [
         Target("hubs:premises-list", user="viewer", method="get", examples=4)
     ],

@@ -189,9 +189,7 @@ def use_files(draw):
 def setup(client_for, planner, region):
     # Open since 2019, so every month of the clean rows (2020–2025) is one it was open.
     hubs = [
-        HubFactory(
-            name=names[0], municipality_id=k[-1], desks=d, status_since=dt.date(2019, 1, 1)
-        )
+        HubFactory(name=names[0], municipality_id=k[-1], desks=d, status_since=dt.date(2019, 1, 1))
         for names, k, d in HUBS
     ]
     HubMonthlyUseFactory(hub=hubs[0], month=dt.date(2025, 3, 1), open_days=20, desk_days_used=99)
