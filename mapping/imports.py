@@ -1015,39 +1015,31 @@ def coverage_lines(coverage: dict) -> list[str]:
         _("Underlag: %(kept)d av %(total)d rader i de importerade filerna.")
         % {"kept": coverage["kept"], "total": coverage["total"]}
     ]
-    columns = {c.field: c.header for c in COLUMNS}
-    for lean in coverage["leans"]:
-        out.append(
-            _(
-                'Varning: de utelämnade raderna lutar åt ett svar. %(column)s "%(answer)s": '
-                "%(d)s %% av de utelämnade raderna mot %(k)s %% av de importerade."
-            )
-            % {
-                "column": columns.get(lean.field, lean.field),
-                "answer": lean.answer,
-                "d": f"{lean.dropped_share:.1f}".replace(".", ","),
-                "k": f"{lean.kept_share:.1f}".replace(".", ","),
-            }
-        )
+    out += [
+        _lean_line(lean.field, lean.answer, lean.dropped_share, lean.kept_share)
+        for lean in coverage["leans"]
+    ]
     return out
+
+
+def _lean_line(field: str, answer: str, dropped_share: float, kept_share: float) -> str:
+    """One lean warning as text: the column, the answer and both shares with a comma."""
+    header = next((c.header for c in COLUMNS if c.field == field), field)
+    return _(
+        'Varning: de utelämnade raderna lutar åt ett svar. %(column)s "%(answer)s": '
+        "%(d)s %% av de utelämnade raderna mot %(k)s %% av de importerade."
+    ) % {
+        "column": header,
+        "answer": answer,
+        "d": f"{dropped_share:.1f}".replace(".", ","),
+        "k": f"{kept_share:.1f}".replace(".", ","),
+    }
 
 
 def leaning_lines(report: Report) -> list[str]:
     """The warnings of :func:`coverage_lines` for one import's report."""
-    columns = {c.field: c.header for c in COLUMNS}
-    out = []
-    for f in CODED_FIELDS:
-        for answer, d, k in leaning(report.dropped.get(f, {}), report.kept.get(f, {})):
-            out.append(
-                _(
-                    'Varning: de utelämnade raderna lutar åt ett svar. %(column)s "%(answer)s": '
-                    "%(d)s %% av de utelämnade raderna mot %(k)s %% av de importerade."
-                )
-                % {
-                    "column": columns[f],
-                    "answer": answer or _("ej besvarad"),
-                    "d": f"{d:.1f}".replace(".", ","),
-                    "k": f"{k:.1f}".replace(".", ","),
-                }
-            )
-    return out
+    return [
+        _lean_line(f, answer or _("ej besvarad"), d, k)
+        for f in CODED_FIELDS
+        for answer, d, k in leaning(report.dropped.get(f, {}), report.kept.get(f, {}))
+    ]

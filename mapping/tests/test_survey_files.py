@@ -262,6 +262,10 @@ def test_valid_only_without_recoding_shows_the_bias_it_causes_on_the_round_and_i
     text = export.content.decode("utf-8-sig")
     assert "816 av 2000 rader" in text
     assert "Varning: de utelämnade raderna lutar åt ett svar" in text
+    # 800 of the 1 184 dropped rows answered "Ja, absolut" (67,6 %), none of the kept; no
+    # dropped row says "ja", 194 of the 816 kept do (23,8 %). The CSV doubles the quotes.
+    assert 'Ja, absolut"": 67,6 % av de utelämnade raderna mot 0,0 % av de importerade.' in text
+    assert '""ja"": 0,0 % av de utelämnade raderna mot 23,8 % av de importerade.' in text
 
     # Published, the round feeds the kommun pages: they say it too.
     services.survey_round_publish(survey_round=survey_round)
