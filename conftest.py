@@ -44,6 +44,17 @@ def _fast_password_hashing(django_test_environment):
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_inline(django_test_environment):
+    """Jobs run at once inside the request, through the same hubplan.jobs.run_job.
+
+    The tests of the queue itself (hubplan/tests/test_jobs_worker.py, the fault and
+    two-server tests) start a real worker process, which reads jobs from the queue.
+    """
+    with override_settings(HUBPLAN_JOBS_INLINE=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Every test starts with empty caches (page parts, API request counts), so that no

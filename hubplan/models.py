@@ -98,3 +98,110 @@ class SuitabilityScenario(models.Model):
     @property
     def weights(self) -> dict[str, float]:
         return {k: float(getattr(self, f"w_{k}")) for k in suitability.KEYS}
+
+
+class Job(models.Model):
+    """One piece of long work (a check, an import, a large export) run by the worker.
+
+    The queue itself is procrastinate's (``procrastinate_jobs``); this row is what the
+    pages show and what outlives a crash: who started it, its stage and percentage,
+    the report it ended with. ``heartbeat_at`` is written every few seconds while the
+    job runs, by a thread beside it (:mod:`hubplan.jobs`); a running job whose heartbeat
+    stops is marked failed by :func:`hubplan.jobs.reap_stalled`, so no job stays
+    "running" after its worker or the database died under it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("i kö")
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckades")
+        CANCELLED = "cancelled", _("avbruten")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("typ"), max_length=40, help_text=_("Vilket slags arbete."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("startad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(
+        _("steg"), max_length=40, blank=True, help_text=_("Steget som pågår, t.ex. läser.")
+    )
+    processed = models.BigIntegerField(_("behandlade"), default=0)
+    total = models.BigIntegerField(_("totalt"), default=0, help_text=_("0 när okänt."))
+    percent = models.PositiveSmallIntegerField(_("procent"), default=0)
+    params = models.JSONField(
+        _("parametrar"), default=dict, blank=True, help_text=_("Jobbets indata.")
+    )
+    result = models.JSONField(
+        _("resultat"), default=dict, blank=True, help_text=_("Jobbets rapport.")
+    )
+    message = models.TextField(_("meddelande"), blank=True)
+    upload = models.CharField(
+        _("uppladdad fil"),
+        max_length=200,
+        blank=True,
+        help_text=_("Filens namn i lagringen för uppladdningar."),
+    )
+    output = models.CharField(
+        _("resultatfil"),
+        max_length=200,
+        blank=True,
+        help_text=_("En färdig export att hämta, i lagringen för uppladdningar."),
+    )
+    cancel_requested = models.BooleanField(_("avbrott begärt"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    queue_id = models.BigIntegerField(
+        _("köns jobb-id"), null=True, blank=True, help_text=_("procrastinate_jobs.id")
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    started = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("senaste livstecken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jobb")
+        verbose_name_plural = _("jobb")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("job-detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class StoredFileChunk(models.Model):
+    """One piece (at most 1 MiB) of a file kept by :class:`hubplan.storage.DatabaseStorage`.
+
+    Uploads live in PostgreSQL between the steps of an import, so every web server and
+    worker reads the same file; nothing is kept on one machine's disk.
+    """
+
+    name = models.CharField(_("namn"), max_length=200, db_index=True)
+    seq = models.PositiveIntegerField(_("ordning"))
+    data = models.BinaryField(_("innehåll"))
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fildel")
+        verbose_name_plural = _("fildelar")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "seq"], name="stored_file_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.seq}]"

