@@ -1,0 +1,121 @@
+"""Real processes for the tests of durable work: the worker, app servers, a database.
+
+Each is started from the test with ``subprocess``, pointed at the test database by
+``DATABASE_URL``, and stopped (terminate, then kill) when its block ends; its output
+goes to a log file the failing test prints. Tests using these need committed data:
+mark them ``transactional_db``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+# A fixed key for every child of one test, so sessions signed by one server hold on another.
+TEST_SECRET_KEY = "test-only-key-for-child-processes-not-secret-" + "x" * 20
+
+
+def database_url(settings_dict: dict | None = None) -> str:
+    """``DATABASE_URL`` for the database the tests use (the embedded server's socket too)."""
+    d = settings_dict or connection.settings_dict
+    user = d.get("USER") or "postgres"
+    auth = f"{user}:{d['PASSWORD']}" if d.get("PASSWORD") else user
+    host = d.get("HOST") or ""
+    if not host or host.startswith("/"):
+        # A unix socket: django-environ passes ?host= on to psycopg as an option.
+        return (
+            f"postgres://{auth}@/{d['NAME']}?host={host}"
+            if host
+            else f"postgres://{auth}@/{d['NAME']}"
+        )
+    port = f":{d['PORT']}" if d.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{d['NAME']}"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: the test database, a fixed key, plain http."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "DEBUG": "False",
+        "SECURE_SSL_REDIRECT": "False",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+        "PYTHONUNBUFFERED": "1",
+        "CONN_MAX_AGE": "0",
+    }
+    env.update(extra)
+    return env
+
+
+def wait_until(predicate: Callable[[], object], *, deadline: float, what: str, every: float = 0.2):
+    """Poll ``predicate`` until it returns something true, for at most ``deadline`` seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {deadline:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+@contextlib.contextmanager
+def process(args: list[str], *, log: Path, env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """Run ``args`` for the length of the block; SIGTERM at the end, SIGKILL if it lingers."""
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen, *, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def live_workers() -> int:
+    """Workers that sent a heartbeat in the last 30 s (procrastinate's own table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM procrastinate_workers "
+            "WHERE last_heartbeat > now() - interval '30 seconds'"
+        )
+        return cursor.fetchone()[0]
+
+
+def worker_args() -> list[str]:
+    return [sys.executable, "manage.py", "procrastinate", "worker"]
+
+
+@contextlib.contextmanager
+def worker(log: Path, *, env: dict[str, str] | None = None, wait: bool = True):
+    """A real worker (``manage.py procrastinate worker``), ready once it has registered."""
+    before = live_workers()
+    with process(worker_args(), log=log, env=env or child_env()) as proc:
+        if wait:
+            wait_until(
+                lambda: proc.poll() is not None or live_workers() > before,
+                deadline=60,
+                what=f"the worker to start (log: {log.name})",
+            )
+            assert proc.poll() is None, log.read_text()[-3000:]
+        yield proc
