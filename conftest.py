@@ -56,13 +56,26 @@ def _jobs_inline(django_test_environment):
 
 
 @pytest.fixture(autouse=True)
-def _empty_caches():
+def _empty_caches(request):
     """Every test starts with empty caches (page parts, API request counts), so that no
-    test depends on what an earlier one left there."""
-    from django.core.cache import caches
+    test depends on what an earlier one left there.
 
+    The caches are tables in the test database (hubplan.cache): they are emptied only
+    for a test that uses the database, after pytest-django has set it up; a test
+    without one cannot reach them either. In a ``db`` test the emptying and whatever
+    the test caches roll back with it.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
+
+    uses_db = request.node.get_closest_marker("django_db") or (
+        "_django_db_helper" in request.fixturenames
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
     for cache in caches.all():
-        cache.clear()
+        if uses_db or not isinstance(cache, BaseDatabaseCache):
+            cache.clear()
 
 
 @pytest.fixture

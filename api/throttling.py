@@ -4,8 +4,13 @@ DRF's UserRateThrottle keys on the user, so two tokens of one user would share a
 budget and a revoked-and-replaced token would inherit the old one's count. Keying
 on the token instead gives each script its own limit (``API_RATE_LIMIT``, default
 1000 requests an hour). The key is a hash of the token, so the cache never holds a
-usable secret. Counts live in Django's cache: with several processes and the default
-local-memory cache each process counts for itself.
+usable secret. Counts live in Django's "default" cache, which every server shares (a
+table in PostgreSQL, hubplan.cache, or Redis where ``CACHE_URL`` names it): a limit of
+1000 an hour is 1000 across all servers. With the database cache a count is written
+inside the request's transaction (ATOMIC_REQUESTS): the other servers see it once
+the request ends, and an overlapping request with the same token waits at its own
+write of the count until the first request ends. As in DRF (a read, then a write),
+overlapping requests of one token may undercount; one after the other they never do.
 """
 
 from __future__ import annotations

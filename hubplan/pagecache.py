@@ -2,13 +2,16 @@
 the hub list and the hub map, rendered once and served again until their data changes.
 
 A part is a template rendered from a context that a function computes (the expensive
-aggregates, charts and tables). Its HTML is kept in the ``pages`` cache (each server
-process its own) under a key made of
+aggregates, charts and tables). Its HTML is kept in the ``pages`` cache, which every
+server shares (a table in PostgreSQL by default, ``hubplan.cache``; Redis where
+``CACHE_URL`` names it), beside the write stamps it was computed from: the stamps
+of every table the part reads, from ``hubplan_datageneration``, where a trigger
+(migration ``hubplan.0003``) gives a table a new stamp at every write statement, COPY
+and queryset updates included, visible once the writer commits. An entry is used
+only while its stamps are the current ones, so a write through any server is seen
+by every other. With the database cache the stamps and the entry are read in one
+query. The entry's key is made of
 
-- the write stamps of every table the part reads, read in one query from
-  ``hubplan_datageneration``: a trigger (migration ``hubplan.0003``) gives a table a
-  new stamp at every write statement, COPY and queryset updates included, visible
-  once the writer commits;
 - today's date (figures "as on today"), the active language;
 - whether the user may see small cells (:func:`hubplan.privacy.may_see_small_cells`):
   HR's figures and everyone else's are separate entries, so a figure hidden from a
@@ -16,7 +19,7 @@ process its own) under a key made of
 - the request's query string (filters, sort, page), which decides everything else.
 
 The stamps are read *before* the figures are computed, so an entry can only hold
-figures as new as its key or newer, never older: a write committed after the stamps
+figures as new as its stamps or newer, never older: a write committed after the stamps
 were read changes them, and the next view computes afresh.
 
 The part is rendered without the request: no context processor runs, so no CSRF
@@ -88,22 +91,29 @@ HUB_MAP = Part("hub-map", ("hubs_hub", "mapping_municipality"))
 PARTS = (HOME, COMPARISON, HUB_LIST, HUB_MAP)
 
 
+# The write stamps of a part's tables as one string (the tables as a list parameter).
+STAMP_SQL = (
+    "SELECT string_agg(table_name || ':' || slot || ':' || generation, ','"
+    " ORDER BY table_name, slot)"
+    " FROM hubplan_datageneration WHERE table_name = ANY(%s)"
+)
+
+
 def data_stamp(tables: tuple[str, ...]) -> str:
     """One string that changes whenever a write to any of ``tables`` commits (one query)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT string_agg(table_name || ':' || slot || ':' || generation, ','"
-            " ORDER BY table_name, slot)"
-            " FROM hubplan_datageneration WHERE table_name = ANY(%s)",
-            [list(tables)],
-        )
+        cursor.execute(STAMP_SQL, [list(tables)])
         return cursor.fetchone()[0] or ""
 
 
-def cache_key(part: Part, request, stamp: str) -> str:
+def cache_key(part: Part, request) -> str:
+    """The entry of ``part`` for this request's date, language, privacy and query string.
+
+    The write stamps are not in the key but in the entry, beside the HTML: a part
+    recomputed after a write replaces its entry rather than adding one.
+    """
     vary = "|".join(
         (
-            stamp,
             timezone.localdate().isoformat(),
             translation.get_language() or "",
             "hr" if may_see_small_cells(request.user) else "all",
@@ -113,25 +123,36 @@ def cache_key(part: Part, request, stamp: str) -> str:
     return f"pagecache:{part.name}:{hashlib.sha256(vary.encode()).hexdigest()}"
 
 
+def _stamp_and_entry(part: Part, key: str, cache) -> tuple[str, object]:
+    """The part's write stamps now and its cache entry: one query with the database cache
+    (:meth:`hubplan.cache.DatabaseCache.get_beside`), else a query and a cache read."""
+    if hasattr(cache, "get_beside"):
+        stamp, entry = cache.get_beside(key, STAMP_SQL, [list(part.tables)])
+        return stamp or "", entry
+    return data_stamp(part.tables), cache.get(key)
+
+
 def render(part: Part, request, template_name: str, compute: Callable[[], dict]) -> SafeString:
     """``template_name`` rendered with ``compute()``'s context (plus ``as_of``), or the
     HTML rendered earlier for the same data, date, language, privacy and query string.
 
+    An entry is ``(stamp, html)``; it is used only while its stamp is the current one.
     ``compute`` runs only on a miss; anything it raises (a 404 for a page past the
     end, say) propagates and nothing is stored.
     """
-    key = cache_key(part, request, data_stamp(part.tables))
     cache = caches[CACHE_ALIAS]
-    html = cache.get(key)
-    if html is None:
-        as_of = timezone.now()  # after the stamps were read: the figures are at least this new
-        context = compute()
-        context["as_of"] = as_of
-        html = render_to_string(template_name, context)
-        cache.set(key, html)
-    return mark_safe(html)  # our own template's output, escaped as it was rendered
+    key = cache_key(part, request)
+    stamp, entry = _stamp_and_entry(part, key, cache)
+    if entry is not None and entry[0] == stamp:
+        return mark_safe(entry[1])  # our own template's output, escaped as it was rendered
+    as_of = timezone.now()  # after the stamps were read: the figures are at least this new
+    context = compute()
+    context["as_of"] = as_of
+    html = render_to_string(template_name, context)
+    cache.set(key, (stamp, html))
+    return mark_safe(html)
 
 
 def clear() -> None:
-    """Forget every cached part of this process (tests, and the bench's cold measurement)."""
+    """Forget every cached part, on every server (tests, and the bench's cold measurement)."""
     caches[CACHE_ALIAS].clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,13 +11,13 @@ from remoteagreements.tests.factories import EmployeeFactory, ManagerFactory
 
 @pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
-    """A rate no test reaches by accident; the throttling test sets its own."""
+    """A rate no test reaches by accident; the throttling test sets its own.
+
+    The counts start empty: the root conftest's ``_empty_caches`` clears the cache.
+    """
     rest = dict(settings.REST_FRAMEWORK)
     rest["DEFAULT_THROTTLE_RATES"] = {"token": "100000/hour"}
     settings.REST_FRAMEWORK = rest
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
