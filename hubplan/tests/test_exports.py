@@ -1,13 +1,14 @@
 """The shared CSV/XLSX export: Swedish Excel CSV, and formula injection neutralised."""
 
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from hubplan.exports import neutralise, table_response
+from hubplan import exports
+from hubplan.exports import XLSX_TYPE, neutralise, streaming_table_response, table_response
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,74 @@ def test_xlsx_keeps_numbers_as_numbers_and_neutralises_text():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown export format"):
         table_response(["A"], [], filename="t", fmt="pdf")
+
+
+# --- Streamed downloads (hubplan.exports.streaming_table_response) -------------------------------
+
+MIXED_ROWS = [
+    [
+        *(i, f"rad {i}", "=1+1" if i % 7 == 0 else "", Decimal(i) / 4),
+        *(date(2024, 1, 1 + i % 28), i % 2 == 0, None if i % 3 else 1.5),
+    ]
+    for i in range(2500)
+]
+
+
+def test_a_streamed_csv_has_the_same_bytes_as_one_built_in_memory():
+    headers = ["Nr", "Text", "Formel", "Andel", "Datum", "Öppen", "Tal"]
+    streamed = streaming_table_response(headers, iter(MIXED_ROWS), filename="Test åäö", fmt="csv")
+    assert streamed.streaming
+    assert streamed["Content-Type"] == "text/csv; charset=utf-8"
+    assert streamed["Content-Disposition"] == 'attachment; filename="test-aao.csv"'
+    chunks = list(streamed.streaming_content)
+    # Written a thousand rows at a time, never the whole file at once.
+    assert len(chunks) == 3
+    built = table_response(headers, MIXED_ROWS, filename="Test åäö", fmt="csv").content
+    assert b"".join(chunks) == built
+    lines = built.decode("utf-8").splitlines()
+    assert lines[8] == "7;rad 7;'=1+1;1,75;2024-01-08;nej;"
+    assert lines[22] == "21;rad 21;'=1+1;5,25;2024-01-22;nej;1,5"
+
+
+def test_a_streamed_csv_reads_its_rows_only_as_it_is_sent():
+    read = []
+
+    def rows():
+        for i in range(1500):
+            read.append(i)
+            yield [i]
+
+    response = streaming_table_response(["n"], rows(), filename="t", fmt="csv")
+    assert read == []
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    assert len(read) == 1000  # the first thousand rows, no more
+    assert b"".join(chunks).endswith(b"1499\r\n")
+
+
+def test_a_streamed_xlsx_is_sent_from_a_temporary_file_closed_after_sending(monkeypatch):
+    # A workbook over the spool size goes to disk; a small size keeps the test quick.
+    monkeypatch.setattr(exports, "XLSX_SPOOL_BYTES", 32 * 1024)
+    rows = [[i, f"Medarbetare {i}", Decimal("2.5"), date(2025, 3, 1)] for i in range(5000)]
+    response = streaming_table_response(["A", "B", "C", "D"], rows, filename="t", fmt="xlsx")
+    assert response["Content-Type"] == XLSX_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="t.xlsx"'
+    spooled = response.file_to_stream
+    # Over the spool size: in a temporary file (already unlinked), not in memory.
+    assert spooled._rolled
+    body = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(body)
+    response.close()
+    assert spooled.closed
+    built = table_response(["A", "B", "C", "D"], rows, filename="t", fmt="xlsx").content
+    read = list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    expected = list(
+        load_workbook(io.BytesIO(built), read_only=True).active.iter_rows(values_only=True)
+    )
+    assert read == expected
+    assert read[1] == (0, "Medarbetare 0", 2.5, datetime(2025, 3, 1))  # noqa: DTZ001
+
+
+def test_a_streamed_download_refuses_an_unknown_format():
+    with pytest.raises(ValueError, match="unknown export format"):
+        streaming_table_response(["A"], [], filename="t", fmt="pdf")
