@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -341,6 +342,16 @@ def rams_flows(year: int) -> list[dict]:
             work_code=F("workplace_municipality_id"),
         )
         .order_by("-commuters", "home", "work")
+    )
+
+
+def rams_flow_rows(year: int) -> QuerySet:
+    """(home kommun, workplace kommun, commuters) of a year as plain rows, in the order
+    of :func:`rams_flows`: for the export, read from a cursor."""
+    return (
+        CommutingFlow.objects.filter(year=year)
+        .order_by("-commuters", "home_municipality__name", "workplace_municipality__name")
+        .values_list("home_municipality__name", "workplace_municipality__name", "commuters")
     )
 
 
