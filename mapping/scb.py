@@ -736,11 +736,12 @@ def _year(cell: Cell, table: Table, report, *, low: int, column: str) -> int | N
 
 
 @transaction.atomic
-def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
+def import_rams(path: str | Path, *, choice: Choice | None = None, on_write=None) -> ScbReport:
     """SCB RAMS (AM0207/AM0210) commuting: bostadskommun × arbetsställekommun × år, upserted.
 
     Long (one row per pair), years as columns, or the matrix (workplaces as columns).
-    Nothing is written unless the whole file is valid.
+    Nothing is written unless the whole file is valid. ``on_write(n)`` is called with
+    the number of rows before they are written (a job reports its writing stage).
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("home", "work", "kommun", "year"))
@@ -811,6 +812,8 @@ def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
         for (h, w, y), f in figures.items()
         if f.value is not None
     ]
+    if on_write:
+        on_write(len(objs))
     CommutingFlow.objects.bulk_create(
         objs,
         batch_size=BATCH_ROWS,
@@ -823,12 +826,13 @@ def import_rams(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
 
 
 @transaction.atomic
-def import_context(path: str | Path, *, choice: Choice | None = None) -> ScbReport:
+def import_context(path: str | Path, *, choice: Choice | None = None, on_write=None) -> ScbReport:
     """Kommun context: BE0101 migration (inflyttningar, utflyttningar) and recruitment needs.
 
     Migration comes as SCB writes it (measures as a stub column "tabellinnehåll" or in
     the headings, "Inflyttningar 2021"), or as the app's template (kommun; år;
     inflyttade; utflyttade). Recruitment: kommun, år, sektor, rekryteringsbehov.
+    ``on_write(n)`` is called as in :func:`import_rams`.
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("kommun", "year", "sector", "measure"), measures=True)
@@ -976,6 +980,8 @@ def import_context(path: str | Path, *, choice: Choice | None = None) -> ScbRepo
         for f, (code, year, sector) in needs
         if f.value is not None
     ]
+    if on_write:
+        on_write(len(migrations) + len(recruitment))
     MunicipalityMigration.objects.bulk_create(
         migrations,
         batch_size=BATCH_ROWS,

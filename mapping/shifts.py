@@ -613,11 +613,13 @@ def _check_sequences(shifts: list[Shift], mapping, report: ShiftReport) -> None:
 # --- Storing -----------------------------------------------------------------------------------
 
 
-def import_shift_list(*, fileobj, name: str, file_name: str = "", user=None):
+def import_shift_list(*, fileobj, name: str, file_name: str = "", user=None, on_write=None):
     """Read, check and store a shift list: the import and its aggregates, or nothing.
 
     Raises ShiftsRejected (with the grouped errors) or TableError; writes nothing then.
     The file is read whole into memory: shift lists are thousands of rows, not millions.
+    ``on_write()`` is called once the file is valid, before anything is written (a job
+    reports its writing stage; a cancel raised there writes nothing).
     """
     from mapping.models import ShiftImport, ShiftRestGroup
 
@@ -628,6 +630,8 @@ def import_shift_list(*, fileobj, name: str, file_name: str = "", user=None):
     if not report.ok:
         raise ShiftsRejected(report)
     s = report.summary
+    if on_write:
+        on_write()
     with transaction.atomic():
         schedule = ShiftImport(
             name=name,

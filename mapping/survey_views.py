@@ -16,15 +16,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 
+from hubplan import jobs
 from hubplan.access import PlannerRequiredMixin, is_planner
-from hubplan.exports import FORMATS, query_rows, streaming_table_response, table_response
+from hubplan.exports import FORMATS, table_response
+from hubplan.models import Job
 from hubplan.privacy import hidden_cells, visible
+from hubplan.storage import save_upload, uploads
 from hubplan.tabular import TableError
 from mapping import analysis, charts, imports, selectors, services
 from mapping.models import SurveyImport, SurveyResponse, SurveyRound
@@ -57,14 +61,11 @@ def _store_upload(upload) -> Path:
     return path
 
 
-def _export(request, name: str, headers, rows, *, stream: bool = False):
-    """``?fmt=csv|xlsx`` of a table; ``stream`` for one that grows with the data (its rows
-    then come from :func:`hubplan.exports.query_rows`, read after the view returns)."""
+def _export(request, name: str, headers, rows):
     fmt = request.GET.get("fmt", "csv")
     if fmt not in FORMATS:
         raise Http404
-    respond = streaming_table_response if stream else table_response
-    return respond(headers, rows, filename=name, fmt=fmt)
+    return table_response(headers, rows, filename=name, fmt=fmt)
 
 
 # --- Rounds ------------------------------------------------------------------------------------
@@ -628,103 +629,102 @@ class ImportTemplateView(View):
 # --- RAMS and kommun context ------------------------------------------------------------------
 
 
-def _pending_path(request, key: str) -> Path | None:
-    """The file kept for the choice step of this page, if it is still there."""
-    token = (request.session.get(key) or {}).get("token", "")
-    if not re.fullmatch(r"[0-9a-f]{32}", token):
-        return None
-    path = UPLOAD_DIR / token
-    return path if path.exists() else None
+class _ScbImportMixin:
+    """The SCB upload pages: the import runs as a job; the page shows its progress, then its report.
 
-
-class _PendingFileMixin:
-    """The SCB upload pages: a file refused for want of a choice is kept for the next step.
-
-    The planner then picks Summera or a value without choosing the file again; the
-    form says which file it will use. Uploading another file replaces it.
+    The file goes to the upload storage (``hubplan.storage``) and the job reads it there,
+    so the upload, the worker and the page may each be on another machine. ``?job=<pk>``
+    names the job the page shows; its report (count, notes, errors, the dimensions
+    found) is the job's result. A file refused only for want of a choice is kept in the
+    storage: the session holds its storage name, its job and its file name, and the
+    planner then picks Summera or a value without choosing the file again. Uploading
+    another file replaces it.
     """
 
     pending_key = ""
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if _pending_path(self.request, self.pending_key):
-            kwargs["pending_name"] = self.request.session[self.pending_key].get("name", "")
-        return kwargs
-
-
-def _import_context_file(request, form, importer, pending_key: str) -> bool:
-    """Shared by the RAMS and context uploads: store, import, report, clean up.
-
-    What the planner must know besides the count (suppressed cells, totals left out,
-    the extra dimensions found and their values) goes into the session for the page.
-    A file refused only for want of a choice is kept (see _PendingFileMixin).
-    """
-    upload = form.cleaned_data.get("file")
-    previous = _pending_path(request, pending_key)
-    if upload:
-        if previous:
-            previous.unlink(missing_ok=True)
-        path, name = _store_upload(upload), upload.name
-    elif previous:
-        path, name = previous, request.session[pending_key].get("name", "")
-    else:
-        messages.error(request, _("Den sparade filen finns inte längre; ladda upp den igen."))
-        request.session.pop(pending_key, None)
-        return False
-    keep = False
-    try:
-        report = importer(path, choice=form.choice())
-        keep = report.needs_choice
-    except TableError as exc:
-        messages.error(request, str(exc))
-        return False
-    finally:
-        if keep:
-            request.session[pending_key] = {"token": path.name, "name": name}
-        else:
-            path.unlink(missing_ok=True)
-            request.session.pop(pending_key, None)
-    request.session["context_dimensions"] = report.dimensions
-    if report.ok:
-        messages.success(
-            request, _("%(n)d värden importerades eller uppdaterades.") % {"n": report.imported}
-        )
-        for note in report.notes:
-            messages.info(request, note)
-        return True
-    if report.needs_choice:
-        messages.error(
-            request,
-            _(
-                "Inget importerades ännu: filen har fler dimensioner än nyckeln. Välj Summera "
-                "eller ett värde per dimension och importera igen; filen är sparad."
-            ),
-        )
-    else:
-        messages.error(request, _("Inget importerades: filen har fel."))
-    request.session["context_errors"] = report.lines()[:200]
-    return False
-
-
-RAMS_LIST_ROWS = 300
-
-
-class RamsView(_PendingFileMixin, FormView):
-    """SCB RAMS commuting between kommuner per year; planners may upload SCB's CSV."""
-
-    pending_key = "scb_pending_rams"
-    form_class = ContextUploadForm
-    template_name = "mapping/surveys/rams.html"
+    page = ""  # the page's URL name
+    kind = ""  # the job kind (mapping.tasks)
 
     def post(self, request, *args, **kwargs):
         if not is_planner(request.user):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
+    @cached_property
+    def pending(self) -> dict | None:
+        """The kept file, if its job ended asking for a choice and the file is still stored."""
+        entry = self.request.session.get(self.pending_key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("job"), int):
+            return None
+        job = Job.objects.filter(
+            pk=entry["job"], user=self.request.user, kind=self.kind, upload=entry.get("upload")
+        ).first()
+        if job is not None and job.is_active:
+            return None  # still running: nothing to choose yet
+        if job is None or not job.result.get("needs_choice") or not uploads().exists(job.upload):
+            self.request.session.pop(self.pending_key, None)
+            return None
+        return entry
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.pending:
+            kwargs["pending_name"] = self.pending.get("name", "")
+        return kwargs
+
     def form_valid(self, form):
-        _import_context_file(self.request, form, imports.import_rams, self.pending_key)
-        return redirect("surveys:rams")
+        upload = form.cleaned_data.get("file")
+        if upload:
+            if self.pending:  # replaced by the new file
+                uploads().delete(self.pending["upload"])
+            name, file_name = save_upload(upload), upload.name
+        else:  # the form requires a file unless one is kept
+            name, file_name = self.pending["upload"], self.pending.get("name", "")
+        choice = form.choice()
+        job = jobs.enqueue(
+            kind=self.kind,
+            user=self.request.user,
+            params={"sum_all": choice.sum_all, "select": choice.select, "language": get_language()},
+            upload=name,
+        )
+        self.request.session[self.pending_key] = {"upload": name, "name": file_name, "job": job.pk}
+        return redirect(f"{reverse(self.page)}?job={job.pk}")
+
+    @cached_property
+    def job(self) -> Job | None:
+        """The job ``?job=`` names, if it is this page's and the user's (any, for a superuser)."""
+        pk = self.request.GET.get("job", "")
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
+            return None
+        found = Job.objects.filter(pk=int(pk), kind=self.kind)
+        if not self.request.user.is_superuser:
+            found = found.filter(user=self.request.user)
+        return found.first()
+
+    def job_context(self) -> dict:
+        job = self.job
+        if job is None:
+            return {"job": None}
+        result = job.result or {}
+        return {
+            "job": job,
+            "notes": result.get("notes", []) if job.status == Job.Status.DONE else [],
+            "errors": result.get("lines", [])[:200] if job.status == Job.Status.FAILED else [],
+            "dimensions": {d: dict(values) for d, values in result.get("dimensions", [])},
+        }
+
+
+RAMS_LIST_ROWS = 300
+
+
+class RamsView(_ScbImportMixin, FormView):
+    """SCB RAMS commuting between kommuner per year; planners may upload SCB's CSV."""
+
+    pending_key = "scb_pending_rams"
+    page = "surveys:rams"
+    kind = "mapping.rams_import"
+    form_class = ContextUploadForm
+    template_name = "mapping/surveys/rams.html"
 
     @cached_property
     def year(self):
@@ -737,14 +737,12 @@ class RamsView(_PendingFileMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if "fmt" in request.GET:
-            # A national year has 84 100 pairs: streamed from a cursor, as plain rows.
-            rows = query_rows(selectors.rams_flow_rows(self.year)) if self.year else []
+            rows = selectors.rams_flows(self.year) if self.year else []
             return _export(
                 request,
                 f"rams-{self.year}",
                 [_("Bostadskommun"), _("Arbetsställekommun"), _("Antal")],
-                rows,
-                stream=True,
+                ([r["home"], r["work"], r["commuters"]] for r in rows),
             )
         return super().get(request, *args, **kwargs)
 
@@ -768,8 +766,7 @@ class RamsView(_PendingFileMixin, FormView):
         # The list shows the largest flows; a national year has 84 100 pairs (all in the export).
         context["flows"] = flows[:RAMS_LIST_ROWS]
         context["flows_total"] = len(flows)
-        context["errors"] = self.request.session.pop("context_errors", None)
-        context["dimensions"] = self.request.session.pop("context_dimensions", None)
+        context.update(self.job_context())
         context["municipalities"] = self.municipalities
         if flows:
             context["heatmap"] = charts.commuting_heatmap(flows, title=_("Antal"))
@@ -785,21 +782,14 @@ class RamsView(_PendingFileMixin, FormView):
         return context
 
 
-class ContextView(_PendingFileMixin, FormView):
+class ContextView(_ScbImportMixin, FormView):
     """In- and out-migration and recruitment needs per kommun and year, with trends."""
 
     pending_key = "scb_pending_context"
+    page = "surveys:context"
+    kind = "mapping.context_import"
     form_class = ContextUploadForm
     template_name = "mapping/surveys/context.html"
-
-    def post(self, request, *args, **kwargs):
-        if not is_planner(request.user):
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        _import_context_file(self.request, form, imports.import_context, self.pending_key)
-        return redirect("surveys:context")
 
     def get(self, request, *args, **kwargs):
         table = request.GET.get("table")
@@ -831,8 +821,7 @@ class ContextView(_PendingFileMixin, FormView):
         recruitment = selectors.recruitment_series()
         context["migration"] = migration
         context["recruitment"] = recruitment
-        context["errors"] = self.request.session.pop("context_errors", None)
-        context["dimensions"] = self.request.session.pop("context_dimensions", None)
+        context.update(self.job_context())
         if migration:
             series: dict[str, list] = {}
             for r in migration:

@@ -415,14 +415,20 @@ def test_the_rams_page_asks_for_a_choice_then_imports_the_sum(client_for, planne
 
 
 def test_a_new_upload_replaces_the_kept_file(client_for, planner, reference_data):
+    from hubplan.models import StoredFileChunk
+
     client = client_for(planner)
     client.post(
         "/surveys/rams/", {"file": SimpleUploadedFile("a.csv", pxweb_csv(KON_HEADER, KON_ROWS))}
     )
+    assert StoredFileChunk.objects.values("name").distinct().count() == 1  # kept for a choice
     plain = pxweb_csv(["bostadskommun", "arbetsställekommun", "2021"], [("Krokom", "Åre", "75")])
-    client.post("/surveys/rams/", {"file": SimpleUploadedFile("b.csv", plain)})
+    page = client.post("/surveys/rams/", {"file": SimpleUploadedFile("b.csv", plain)}, follow=True)
     assert flows() == {(KROKOM, ARE, 2021): 75}
+    # Both files are gone from the storage: the kept one replaced, the new one read.
+    assert not StoredFileChunk.objects.exists()
     assert "scb_pending_rams" not in client.session
+    assert page.context["form"].fields["file"].required
 
 
 def _seed_flows(n_kommuner: int, years=(2021, 2022)):
