@@ -25,7 +25,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, FormView, L
 
 from hubplan import jobs
 from hubplan.access import PlannerRequiredMixin, is_planner
-from hubplan.exports import FORMATS, table_response
+from hubplan.exports import FORMATS, query_rows, streaming_table_response, table_response
 from hubplan.models import Job
 from hubplan.privacy import hidden_cells, visible
 from hubplan.storage import save_upload, uploads
@@ -61,11 +61,14 @@ def _store_upload(upload) -> Path:
     return path
 
 
-def _export(request, name: str, headers, rows):
+def _export(request, name: str, headers, rows, *, stream: bool = False):
+    """``?fmt=csv|xlsx`` of a table; ``stream`` for one that grows with the data (its rows
+    then come from :func:`hubplan.exports.query_rows`, read after the view returns)."""
     fmt = request.GET.get("fmt", "csv")
     if fmt not in FORMATS:
         raise Http404
-    return table_response(headers, rows, filename=name, fmt=fmt)
+    respond = streaming_table_response if stream else table_response
+    return respond(headers, rows, filename=name, fmt=fmt)
 
 
 # --- Rounds ------------------------------------------------------------------------------------
@@ -737,12 +740,14 @@ class RamsView(_ScbImportMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if "fmt" in request.GET:
-            rows = selectors.rams_flows(self.year) if self.year else []
+            # A national year has 84 100 pairs: streamed from a cursor, as plain rows.
+            rows = query_rows(selectors.rams_flow_rows(self.year)) if self.year else []
             return _export(
                 request,
                 f"rams-{self.year}",
                 [_("Bostadskommun"), _("Arbetsställekommun"), _("Antal")],
-                ([r["home"], r["work"], r["commuters"]] for r in rows),
+                rows,
+                stream=True,
             )
         return super().get(request, *args, **kwargs)
 
