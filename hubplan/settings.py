@@ -8,13 +8,16 @@ the app starts its own embedded PostgreSQL under ``var/`` (see ``embedded_db``).
 
 from __future__ import annotations
 
-import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from hubplan.devkey import development_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -27,19 +30,23 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """The key from the environment, else one generated once and kept in ``var/``.
+    """The key from the environment; without one, the development key, or a refusal.
 
-    A generated key is never committed and stays stable across restarts, so
-    sessions survive; production sets ``SECRET_KEY`` explicitly.
+    With DEBUG off (production) a missing ``SECRET_KEY`` stops the app: servers that
+    each generated a key would quietly refuse each other's sessions. With DEBUG on
+    (``make run``), and for the test suite (pytest, which runs with DEBUG off), the key
+    is generated once into ``var/`` and kept (hubplan.devkey), so sessions survive a
+    restart. The Makefile gives its set-up and test commands that same key.
     """
     if key := env.str("SECRET_KEY", default=""):
         return key
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        VAR_DIR.mkdir(exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    if DEBUG or "pytest" in sys.modules:
+        return development_key(VAR_DIR)
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: with DEBUG off Hubplan does not start without it. Set the "
+        "same secret key on every server (for one: python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'), or DEBUG=True for development."
+    )
 
 
 SECRET_KEY = _secret_key()

@@ -67,6 +67,8 @@ def _run(args: list[str], **variables: str) -> subprocess.CompletedProcess:
 
 
 def _settings_with(**variables: str) -> dict:
+    # With DEBUG off the settings need a key (hubplan/settings.py refuses to start without).
+    variables = {"SECRET_KEY": secrets.token_urlsafe(60), **variables}
     out = _run(["-c", PROBE], DATABASE_URL="postgres://u@h.invalid/d", **variables)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -25,9 +25,18 @@ print(json.dumps({
 """
 
 
-def _settings_with(env_overrides: dict[str, str]) -> dict:
+# A key for the probes that are not about the key (with DEBUG off one is required).
+PROBE_KEY = "probe-key-" + "k" * 50
+
+
+def _environment(env_overrides: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
     env.update({"DJANGO_SETTINGS_MODULE": "hubplan.settings", **env_overrides})
+    return env
+
+
+def _settings_with(env_overrides: dict[str, str], *, key: str | None = PROBE_KEY) -> dict:
+    env = _environment({**({"SECRET_KEY": key} if key else {}), **env_overrides})
     out = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=BASE_DIR,
@@ -37,6 +46,17 @@ def _settings_with(env_overrides: dict[str, str]) -> dict:
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _manage_check(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=_environment({"DATABASE_URL": "postgres://u@h.invalid/d", **env_overrides}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_database_url_is_used_and_nothing_is_started():
@@ -59,7 +79,6 @@ def test_debug_is_off_unless_asked_and_swedish_is_the_default():
     assert s["debug"] is False
     assert (s["language"], s["tz"]) == ("sv", "Europe/Stockholm")
     assert "*" not in s["allowed_hosts"]
-    assert s["secret_len"] >= 50
     assert _settings_with({"DATABASE_URL": "postgres://u@h/d", "DEBUG": "True"})["debug"] is True
 
 
@@ -73,3 +92,20 @@ def test_environment_sets_hosts_and_key():
     )
     assert s["allowed_hosts"] == ["hubplan.example.se", "x.se"]
     assert s["secret_len"] == 60
+
+
+def test_without_secret_key_and_with_debug_off_the_app_refuses_to_start():
+    """Two machines must not each generate a key of their own: no key, no start."""
+    out = _manage_check({})
+    assert out.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in out.stderr
+    assert "with DEBUG off Hubplan does not start without it" in out.stderr
+    assert "System check" not in out.stdout
+
+
+def test_with_debug_on_the_development_key_from_var_is_used_without_secret_key():
+    out = _manage_check({"DEBUG": "True"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "System check identified no issues" in out.stdout
+    s = _settings_with({"DATABASE_URL": "postgres://u@h/d", "DEBUG": "True"}, key=None)
+    assert s["secret_len"] == len((BASE_DIR / "var" / "secret_key").read_text().strip()) >= 50
