@@ -13,10 +13,14 @@ export SECRET_KEY ?= $(shell $(PYTHON) -m hubplan.devkey)
 
 .PHONY: run setup install test lint migrations-check messages stop-db clean screenshots backup restore loadtest
 
+# The web server and, beside it, the worker that runs imports, checks and large exports
+# (hubplan.jobs); stopping `make run` (Ctrl-C) stops both.
 run: setup
 	@echo ""
 	@echo "Hubplan: http://$(HOST):$(PORT)/  (log in as hr, planner, viewer or admin; password hubplan-demo)"
 	@echo ""
+	@DEBUG=True $(MANAGE) procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(MANAGE) runserver $(HOST):$(PORT)
 
 # Everything `make run` does except serving: for scripts and CI.

@@ -88,14 +88,23 @@ class JobCancelled(Exception):
     """Raised inside a handler (by :meth:`Progress.advance`) once a cancel is requested."""
 
 
-def register(kind: str) -> Callable[[Handler], Handler]:
+# What each kind is called on its page.
+LABELS: dict[str, str] = {}
+
+
+def register(kind: str, label=None) -> Callable[[Handler], Handler]:
     """Register the handler that runs jobs of ``kind`` (used as a decorator)."""
 
     def decorate(handler: Handler) -> Handler:
         HANDLERS[kind] = handler
+        LABELS[kind] = label or kind
         return handler
 
     return decorate
+
+
+def kind_label(kind: str) -> str:
+    return str(LABELS.get(kind, kind))
 
 
 def inline() -> bool:

@@ -183,6 +183,18 @@ class Job(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def stage_label(self) -> str:
+        from hubplan.jobs import stage_label  # jobs builds on this module
+
+        return stage_label(self.stage) if self.stage else ""
+
+    @property
+    def kind_label(self) -> str:
+        from hubplan.jobs import kind_label
+
+        return kind_label(self.kind)
+
 
 class StoredFileChunk(models.Model):
     """One piece (at most 1 MiB) of a file kept by :class:`hubplan.storage.DatabaseStorage`.

@@ -278,6 +278,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": 30.0,
     "delete_jobs": "successful",
 }
+# Modules the worker loads beside each app's tasks.py (the queue's own tests add theirs).
+PROCRASTINATE_IMPORT_PATHS = env.list("PROCRASTINATE_IMPORT_PATHS", default=[])
 # True only in tests: a job runs at once inside the request (the same hubplan.jobs.run_job).
 HUBPLAN_JOBS_INLINE = False
 

@@ -26,7 +26,8 @@ def run_job_task(job_id: int) -> None:
     jobs.run_job(job_id)
 
 
-@app.periodic(cron="*/20 * * * * *", periodic_id="reap_stalled")
+# croniter takes seconds as the sixth field: every 20 s.
+@app.periodic(cron="* * * * * */20", periodic_id="reap_stalled")
 @app.task(name="hubplan.reap_stalled", queue="jobs", queueing_lock="reap_stalled")
 async def reap_stalled(timestamp: int) -> None:
     """Every 20 s: jobs whose heartbeat stopped are failed, in our table and the queue's.

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hubplan import views
+from hubplan import job_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is also on the login page, so it must work signed out.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/progress/", job_views.JobProgressView.as_view(), name="job-progress"),
+    path("jobs/<int:pk>/cancel/", job_views.JobCancelView.as_view(), name="job-cancel"),
+    path("jobs/<int:pk>/retry/", job_views.JobRetryView.as_view(), name="job-retry"),
+    path("jobs/<int:pk>/download/", job_views.JobDownloadView.as_view(), name="job-download"),
     path("municipalities/", include("hubplan.municipality_urls")),
     path("surveys/", include("mapping.survey_urls")),
     path("hubs/", include("hubs.urls")),

@@ -33,7 +33,13 @@ def site_page(get=200, post=200) -> dict:
 
 # Admins that only show: the audit trail's history rows (simple-history's
 # ``<app>_historical<model>``) and the survey import jobs (imports run in the app).
-VIEW_ONLY = ("_historical", "admin:mapping_surveyimport_", "admin:mapping_shiftimport_")
+# The job queue's own records (procrastinate's admin) are read-only too.
+VIEW_ONLY = (
+    "_historical",
+    "admin:mapping_surveyimport_",
+    "admin:mapping_shiftimport_",
+    "admin:procrastinate_",
+)
 # Nothing is added in the admin: login records are written by logins (django-axes), and an
 # employee needs a personnummer, which only HR's form takes.
 LOGIN_RECORDS = (
@@ -75,6 +81,24 @@ MATRIX = {
         answers(Redirect("login"), anonymous=302),
     ),
     "set_language": entry(answers(Redirect("/")), answers(Redirect("/"))),
+    # A job is seen only by the user who started it (the sample's is the planner's) and
+    # superusers; to everyone else it does not exist.
+    "job-detail": entry(
+        answers(404, anonymous=302, planner=200, superuser=200), answers(405, anonymous=302)
+    ),
+    "job-progress": entry(
+        answers(404, anonymous=302, planner=200, superuser=200), answers(405, anonymous=302)
+    ),
+    "job-download": entry(
+        answers(404, anonymous=302, planner=200, superuser=200), answers(405, anonymous=302)
+    ),
+    # A finished job cannot be cancelled or run again: both go back to its page.
+    "job-cancel": entry(
+        answers(405, anonymous=302), answers(404, anonymous=302, planner=302, superuser=302)
+    ),
+    "job-retry": entry(
+        answers(405, anonymous=302), answers(404, anonymous=302, planner=302, superuser=302)
+    ),
     "municipalities:list": read(),
     "municipalities:detail": read(),
     "municipalities:suitability": read(),
@@ -104,6 +128,10 @@ MATRIX = {
 
 SAMPLE_OBJECTS = {
     "municipalities:scenario-delete": "hubplan.SuitabilityScenario",
+    **{
+        f"job-{page}": "hubplan.Job"
+        for page in ("detail", "progress", "download", "cancel", "retry")
+    },
 }
 
 # The autocomplete answers only for a field that has one.

@@ -83,6 +83,23 @@ def sample(reference_data, viewer, planner, hr_user, superuser) -> dict[str, obj
         **{f"w_{k}": v for k, v in suitability.DEFAULT_WEIGHTS.items()},
     )
     _axes_rows()
+    from django.core.files.base import ContentFile
+
+    from hubplan.models import Job
+    from hubplan.storage import save_upload
+
+    job = Job.objects.create(
+        kind="export",
+        user=planner,
+        status=Job.Status.DONE,
+        output=save_upload(ContentFile(b"a;b\n1;2\n"), prefix="export"),
+        result={"filename": "matris.csv"},
+    )
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from hubplan.tasks import run_job_task
+
+    queued = ProcrastinateJob.objects.get(pk=run_job_task.defer(job_id=job.pk))
     if apps.is_installed("rest_framework.authtoken"):  # the API's tokens, in the admin
         from rest_framework.authtoken.models import Token
 
@@ -95,6 +112,8 @@ def sample(reference_data, viewer, planner, hr_user, superuser) -> dict[str, obj
             viewed_by=superuser, employee=employee, page="agreements:detail"
         ),
         "hubs.Hub": hub,
+        "hubplan.Job": job,
+        "procrastinate.ProcrastinateJob": queued,
         "hubs.PremisesCandidate": PremisesCandidateFactory(name="Matrislokalen"),
         "hubs.BusinessCase": BusinessCaseFactory(name="Matriskalkylen"),
         "mapping.SurveyRound": survey_round,
