@@ -1,6 +1,7 @@
 """Request middleware of the project: UI language, request ids, idle sessions, request size."""
 
 import logging
+import re
 import time
 import uuid
 from contextvars import ContextVar
@@ -34,22 +35,41 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
 
 
+# What a request id from the proxy may be: 1-64 of letters, digits, ".", "_" and "-"
+# (a UUID, hex, nginx's $request_id, AWS's "Root=1-..." without "=" and ";" ...).
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
 class RequestIdMiddleware:
     """Gives each request an id, returned as ``X-Request-ID`` and written in every log line.
 
-    The id is generated here, never taken from the client, so nothing a client sends
-    ends up in the logs as an id. Error pages show it: a user who reports it lets an
-    administrator find the exact log lines, traceback included. First in MIDDLEWARE,
-    so that everything logged while the request is handled carries it.
+    A reverse proxy or load balancer that sets ``X-Request-ID`` has its id used, so one
+    id follows the request through the proxy's log, gunicorn's access log
+    (gunicorn.conf.py) and the app's. An id that is not 1-64 characters of
+    ``[A-Za-z0-9._-]`` is ignored and one generated here instead, so no line break,
+    space or markup a client sends reaches the logs or the error page. A client
+    reaching the app past the proxy can choose its id: it is for finding log lines,
+    never for anything that needs trust. Error pages show it: a user who reports it
+    lets an administrator find the exact log lines, traceback included. First in
+    MIDDLEWARE, so that everything logged while the request is handled carries it.
     """
 
     HEADER = "X-Request-ID"
+    META_KEY = "HTTP_X_REQUEST_ID"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def request_id(cls, request) -> str:
+        """The proxy's id if it is a valid one, else a new random one (32 hex digits)."""
+        sent = request.META.get(cls.META_KEY, "")
+        if VALID_REQUEST_ID.fullmatch(sent):
+            return sent
+        return uuid.uuid4().hex
+
     def __call__(self, request):
-        request.request_id = uuid.uuid4().hex
+        request.request_id = self.request_id(request)
         token = current_request_id.set(request.request_id)
         try:
             response = self.get_response(request)

@@ -58,9 +58,28 @@ def test_every_response_has_its_own_request_id(client_for, viewer):
 
 
 @pytest.mark.django_db
-def test_a_client_cannot_choose_the_request_id(client_for, viewer):
-    response = client_for(viewer).get(reverse("home"), HTTP_X_REQUEST_ID="evil\nforged")
+@pytest.mark.urls(THIS_URLCONF)
+def test_the_proxys_request_id_is_used_and_echoed(erroring_client, console_log):
+    """The id a proxy sends follows the request: on the response, the page, the log lines."""
+    for sent in ("a" * 64, "0f2c1d6e-8b1a-4c55-9d7e-1b2c3d4e5f60", "Root.1-abc_DEF", "x"):
+        response = erroring_client.get("/test-error/", HTTP_X_REQUEST_ID=sent)
+        assert response.status_code == 500
+        assert response["X-Request-ID"] == sent
+        assert f'<code class="fs-5">{sent}</code>' in response.content.decode()
+        logged = console_log.getvalue()
+        assert f"ERROR [{sent}] django.request Internal Server Error: /test-error/" in logged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sent",
+    ["", "a" * 65, "evil\nforged", "two words", "<script>", "id;drop", "å-id", "a=b"],
+    ids=["empty", "65 chars", "newline", "space", "markup", "semicolon", "non-ascii", "equals"],
+)
+def test_an_invalid_request_id_is_replaced_by_a_generated_one(client_for, viewer, sent):
+    response = client_for(viewer).get(reverse("home"), HTTP_X_REQUEST_ID=sent)
     assert REQUEST_ID.match(response["X-Request-ID"])
+    assert response["X-Request-ID"] != sent
 
 
 @pytest.mark.django_db
