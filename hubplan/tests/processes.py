@@ -119,3 +119,62 @@ def worker(log: Path, *, env: dict[str, str] | None = None, wait: bool = True):
             )
             assert proc.poll() is None, log.read_text()[-3000:]
         yield proc
+
+
+@contextlib.contextmanager
+def private_postgres(name: str = "hubplan_fault"):
+    """A PostgreSQL server of the test's own (the embedded one's binaries), so that a
+    test may restart it without disturbing the suite's database.
+
+    Yields ``(database_url, restart)``; ``restart()`` is a fast restart (every
+    connection dropped), as an upgrade or a crash-restart does.
+    """
+    import shutil
+    import tempfile
+
+    from hubplan.embedded_db import bin_dir
+
+    # Not under pytest's tmp_path: as root, that is closed to the server's own user.
+    directory = Path(tempfile.mkdtemp(prefix="hubplan-pg-"))
+    data, sockets = directory / "pgdata", directory / "sock"
+    sockets.mkdir(parents=True)
+    # PostgreSQL refuses to run as root; the embedded server's own user runs it then.
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        as_user = ["runuser", "-u", "pgserver", "--"]
+        subprocess.run(["chown", "-R", "pgserver", str(directory)], check=True)
+    pg_ctl = [*as_user, str(bin_dir() / "pg_ctl"), "-D", str(data), "-w", "-s"]
+    options = f"-k {sockets} -c listen_addresses='' -c fsync=off"
+    subprocess.run(
+        [*as_user, str(bin_dir() / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run([*pg_ctl, "-o", options, "-l", str(directory / "pg.log"), "start"], check=True)
+    try:
+        subprocess.run(
+            [*as_user, str(bin_dir() / "createdb"), "-h", str(sockets), "-U", "postgres", name],
+            check=True,
+        )
+
+        def restart() -> None:
+            subprocess.run([*pg_ctl, "-m", "fast", "-o", options, "restart"], check=True)
+
+        yield f"postgres://postgres@/{name}?host={sockets}", restart
+    finally:
+        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], check=False)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
+    """``manage.py <args>`` in a child process; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
