@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hubplan import job_views, views
+from hubplan import health, job_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher is also on the login page, so it must work signed out.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # For load balancers: database and job queue, no login (hubplan.health).
+    path("healthz", health.healthz, name="healthz"),
     path("jobs/<int:pk>/", job_views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/progress/", job_views.JobProgressView.as_view(), name="job-progress"),
     path("jobs/<int:pk>/cancel/", job_views.JobCancelView.as_view(), name="job-cancel"),

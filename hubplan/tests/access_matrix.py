@@ -81,6 +81,8 @@ MATRIX = {
         answers(Redirect("login"), anonymous=302),
     ),
     "set_language": entry(answers(Redirect("/")), answers(Redirect("/"))),
+    # The load balancers' health check: open to all, GET (and HEAD) only.
+    "healthz": entry(answers(200), answers(405)),
     # A job is seen only by the user who started it (the sample's is the planner's) and
     # superusers; to everyone else it does not exist.
     "job-detail": entry(

@@ -103,12 +103,12 @@ def live_workers() -> int:
 
 
 def worker_args() -> list[str]:
-    return [sys.executable, "manage.py", "procrastinate", "worker"]
+    return [sys.executable, "manage.py", "worker"]
 
 
 @contextlib.contextmanager
 def worker(log: Path, *, env: dict[str, str] | None = None, wait: bool = True):
-    """A real worker (``manage.py procrastinate worker``), ready once it has registered."""
+    """A real worker (``manage.py worker``), ready once it has registered."""
     before = live_workers()
     with process(worker_args(), log=log, env=env or child_env()) as proc:
         if wait:
@@ -178,3 +178,60 @@ def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+# --- App servers (gunicorn) ---------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthz(base_url: str) -> int | None:
+    """The status /healthz answers, None while nothing answers."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def start_gunicorn(
+    port: int, env: dict[str, str] | None = None, *, log: Path, healthy: bool = True
+) -> Iterator[str]:
+    """A real app server: gunicorn with the repository's gunicorn.conf.py, one sync worker,
+    on 127.0.0.1:``port``, for the length of the block; yields its base URL.
+
+    Ready once /healthz answers (200 if ``healthy``, any answer otherwise: a server
+    pointed at a database that is down answers 503), within 60 s.
+    """
+    env = {
+        **(env or child_env()),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    base_url = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
+    with process(args, log=log, env=env) as proc:
+        wait_until(
+            lambda: (
+                proc.poll() is not None
+                or (_healthz(base_url) == 200 if healthy else _healthz(base_url) is not None)
+            ),
+            deadline=60,
+            what=f"gunicorn on port {port} (log: {log.name})",
+        )
+        assert proc.poll() is None, log.read_text()[-3000:]
+        yield base_url

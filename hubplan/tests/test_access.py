@@ -30,7 +30,8 @@ def test_login_and_language_switch_work_signed_out(client):
     assert response.status_code == 302
     # The API's views skip the login redirect and answer 401 themselves (api/tests).
     public = {p for p in public_paths() if not p.startswith(reverse("api:root"))}
-    assert public == {reverse("login"), reverse("set_language")}
+    # ... and the load balancers' health check (hubplan/tests/test_health.py).
+    assert public == {reverse("login"), reverse("set_language"), reverse("healthz")}
 
 
 @pytest.mark.django_db
