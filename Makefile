@@ -19,7 +19,7 @@ run: setup
 	@echo ""
 	@echo "Hubplan: http://$(HOST):$(PORT)/  (log in as hr, planner, viewer or admin; password hubplan-demo)"
 	@echo ""
-	@DEBUG=True $(MANAGE) procrastinate worker & worker=$$!; \
+	@DEBUG=True $(MANAGE) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(MANAGE) runserver $(HOST):$(PORT)
 

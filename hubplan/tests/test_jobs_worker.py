@@ -136,3 +136,64 @@ def test_a_killed_worker_leaves_nothing_written_and_its_job_ends_failed_and_retr
         )
     assert _job(job.pk).attempts == 2
     assert SuitabilityScenario.objects.filter(name__startswith="killed-").count() == 100
+
+
+def test_a_database_restart_in_the_middle_of_a_job_fails_it_cleanly_and_the_worker_goes_on(
+    tmp_path,
+):
+    """On a PostgreSQL server of the test's own, restarted while the job writes."""
+    import psycopg
+
+    from hubplan.tests.processes import manage, private_postgres
+
+    with private_postgres() as (url, restart):
+        env = child_env(DATABASE_URL=url, PROCRASTINATE_IMPORT_PATHS="hubplan.tests.job_kinds")
+        manage("migrate", "--no-input", env=env)
+        start = (
+            "from hubplan import jobs; from hubplan.tests import job_kinds; "
+            "print(jobs.enqueue(kind='test_rows', "
+            "params={'steps': 100, 'delay': 0.1, 'prefix': 'restart'}).pk)"
+        )
+        pk = int(manage("shell", "-c", start, env=env).split()[-1])
+        conninfo = url.replace("postgres://postgres@/", "dbname=").replace("?host=", " host=")
+        conninfo = "user=postgres " + conninfo
+
+        def job_row():
+            try:
+                with psycopg.connect(conninfo) as conn:
+                    return conn.execute(
+                        "SELECT status, processed, message, attempts FROM hubplan_job WHERE id = %s",
+                        [pk],
+                    ).fetchone()
+            except psycopg.OperationalError:
+                return None  # the server is restarting
+
+        def rows() -> int:
+            with psycopg.connect(conninfo) as conn:
+                return conn.execute(
+                    "SELECT count(*) FROM hubplan_suitabilityscenario WHERE name LIKE 'restart-%%'"
+                ).fetchone()[0]
+
+        with worker(tmp_path / "worker.log", env=env, wait=False) as proc:
+            wait_until(lambda: (job_row() or ("", 0))[1] >= 10, deadline=90, what="10 rows")
+            restart()
+            ended = wait_until(
+                lambda: (r := job_row()) and r[0] not in ("queued", "running") and r,
+                deadline=60,
+                what="the job to end after the restart",
+            )
+            assert ended[0] == "failed", ended
+            assert rows() == 0  # the job's transaction died with the server
+            assert proc.poll() is None, "the worker exited on the restart"
+            again = (
+                "from hubplan import jobs; from hubplan.models import Job; from hubplan.tests "
+                f"import job_kinds; print(jobs.retry(Job.objects.get(pk={pk})).status)"
+            )
+            assert manage("shell", "-c", again, env=env).split()[-1] == "queued"
+            done = wait_until(
+                lambda: (r := job_row()) and r[0] == "done" and r,
+                deadline=90,
+                what="the retried job on the same worker",
+            )
+        assert done[3] == 2
+        assert rows() == 100
