@@ -69,9 +69,10 @@ def _whole_number(text):
     return int(value)
 
 
-def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
+def parse(fileobj, *, advance=None) -> tuple[list[HubMonthlyUse], list[dict]]:
     """The file's rows as unsaved HubMonthlyUse, and the errors found (row numbers as
-    in a spreadsheet: the header is row 1)."""
+    in a spreadsheet: the header is row 1). ``advance(rows)`` is told the rows read
+    after each chunk of 5 000 (a job's progress)."""
     try:
         frames = list(read_table(fileobj, chunksize=5000))
     except TableError as exc:
@@ -189,12 +190,20 @@ def parse(fileobj) -> tuple[list[HubMonthlyUse], list[dict]]:
                         )
                 continue
             uses.append(use)
+        if advance:
+            advance(row_number - 1)
     return uses, errors
 
 
-def import_file(fileobj, *, user) -> services.ImportResult:
-    """Parse and, if every row is valid, upsert the file's monthly use."""
-    uses, errors = parse(fileobj)
+def import_file(fileobj, *, user, advance=None, on_write=None) -> services.ImportResult:
+    """Parse and, if every row is valid, upsert the file's monthly use.
+
+    ``advance`` is passed to :func:`parse`; ``on_write(n)`` is called before the
+    ``n`` valid rows are written (a job's writing stage).
+    """
+    uses, errors = parse(fileobj, advance=advance)
     if errors:
         return services.ImportResult(errors=errors)
+    if on_write:
+        on_write(len(uses))
     return services.monthly_use_import(rows=uses, user=user)

@@ -6,6 +6,7 @@ Reading is open to every signed-in user; every write needs Planerare
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -15,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -27,10 +28,12 @@ from django.views.generic import (
     UpdateView,
 )
 
-from hubplan import pagecache
+from hubplan import jobs, pagecache
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
+from hubplan.models import Job
+from hubplan.storage import save_upload
 from hubs import business_case, charts, imports, selectors, services
 from hubs.forms import (
     BusinessCaseFilterForm,
@@ -48,6 +51,8 @@ from hubs.forms import (
 from hubs.models import BusinessCase, Hub, HubMonthlyUse, HubSettings, PremisesCandidate
 from mapping import analysis
 from mapping.models import Municipality, SurveyResponse
+
+USE_IMPORT = "hubs.use_import"  # the job kind (hubs.tasks)
 
 
 def _query_string(request) -> str:
@@ -415,7 +420,12 @@ class MonthlyUseView(PlannerRequiredMixin, HubObjectMixin, ServiceFormMixin, For
 
 
 class MonthlyUseImportView(PlannerRequiredMixin, FormView):
-    """Import monthly use for any hubs from CSV or XLSX, all rows or none."""
+    """Import monthly use for any hubs from CSV or XLSX, all rows or none.
+
+    The file goes to the upload storage and the import runs as a job
+    (``hubs.use_import`` in :mod:`hubs.tasks`); the page (``?job=<pk>``) shows its
+    progress and then its report, from the job's result, on whichever server.
+    """
 
     form_class = MonthlyUseImportForm
     template_name = "hubs/monthly_use_import.html"
@@ -429,26 +439,35 @@ class MonthlyUseImportView(PlannerRequiredMixin, FormView):
             )
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def job(self) -> Job | None:
+        """The import ``?job=`` names, if it is the user's (any, for a superuser)."""
+        pk = self.request.GET.get("job", "")
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
+            return None
+        found = Job.objects.filter(pk=int(pk), kind=USE_IMPORT)
+        if not self.request.user.is_superuser:
+            found = found.filter(user=self.request.user)
+        return found.first()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = imports.TEMPLATE_HEADERS
+        job = self.job
+        context["job"] = job
+        if job is not None and job.status == Job.Status.FAILED:
+            context["import_errors"] = job.result.get("errors", [])
+            context["error_count"] = job.result.get("error_count", 0)
         return context
 
     def form_valid(self, form):
-        result = imports.import_file(form.cleaned_data["file"], user=self.request.user)
-        if not result.ok:
-            form.add_error("file", _("Filen innehåller fel; ingenting har sparats."))
-            return self.render_to_response(
-                self.get_context_data(form=form, import_errors=result.errors)
-            )
-        messages.success(
-            self.request,
-            _(
-                "Importen är klar: %(created)s nya månader, %(updated)s uppdaterade, %(unchanged)s oförändrade."
-            )
-            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        job = jobs.enqueue(
+            kind=USE_IMPORT,
+            user=self.request.user,
+            params={"language": get_language()},
+            upload=save_upload(form.cleaned_data["file"]),
         )
-        return redirect("hubs:list")
+        return redirect(f"{reverse('hubs:use-import')}?job={job.pk}")
 
 
 # ---------------------------------------------------------------- premises

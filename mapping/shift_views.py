@@ -7,20 +7,28 @@ non-HR roles, with enough further groups hidden that no total gives it away.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DeleteView, DetailView, FormView, ListView
 
+from hubplan import jobs
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
+from hubplan.models import Job
 from hubplan.privacy import hidden_cells, visible
-from hubplan.tabular import TableError
+from hubplan.storage import save_upload
 from mapping import charts, shifts
 from mapping.models import ShiftImport, SurveyResponse
 from mapping.shift_forms import ShiftImportForm
+
+SHIFT_IMPORT = "mapping.shift_import"  # the job kind (mapping.tasks)
 
 
 class ShiftImportListView(ListView):
@@ -162,45 +170,68 @@ class ShiftImportDetailView(DetailView):
 
 
 class ShiftImportCreateView(PlannerRequiredMixin, FormView):
-    """Upload, check every row, and store the figures, or show the grouped errors."""
+    """Upload a shift list; a job checks every row and stores the figures, or the errors.
+
+    The file goes to the upload storage and ``mapping.shift_import`` (:mod:`mapping.tasks`)
+    runs on the worker. The page (``?job=<pk>``) shows its progress, then the grouped
+    errors from the job's result; a finished import goes on to its report.
+    """
 
     form_class = ShiftImportForm
     template_name = "mapping/shifts/shift_import.html"
 
+    @cached_property
+    def job(self) -> Job | None:
+        """The import ``?job=`` names, if it is the user's (any, for a superuser)."""
+        pk = self.request.GET.get("job", "")
+        if not re.fullmatch(r"[0-9]{1,18}", pk):
+            return None
+        found = Job.objects.filter(pk=int(pk), kind=SHIFT_IMPORT)
+        if not self.request.user.is_superuser:
+            found = found.filter(user=self.request.user)
+        return found.first()
+
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job is not None and job.status == Job.Status.DONE and job.result.get("next"):
+            messages.success(request, job.message)
+            return redirect(job.result["next"])
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.job is not None:  # correcting a refused file: keep the name given
+            initial["name"] = self.job.params.get("name", "")
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = shifts.COLUMNS
+        job = self.job
+        context["job"] = job
+        if job is not None and job.status == Job.Status.FAILED:
+            context["error_groups"] = [
+                shifts.ErrorGroup(
+                    g["column"], g["reason"], g["count"], [tuple(f) for f in g["first"]]
+                )
+                for g in job.result.get("groups", [])
+            ]
+            context["error_count"] = job.result.get("error_count", 0)
         return context
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            schedule = shifts.import_shift_list(
-                fileobj=upload.file if hasattr(upload, "file") else upload,
-                name=form.cleaned_data["name"],
-                file_name=upload.name,
-                user=self.request.user,
-            )
-        except TableError as exc:
-            form.add_error("file", str(exc))
-            return self.form_invalid(form)
-        except shifts.ShiftsRejected as exc:
-            form.add_error(
-                "file",
-                _("Inget importerades: %(n)d fel i filen. Rätta filen och försök igen.")
-                % {"n": exc.report.error_count},
-            )
-            return self.render_to_response(
-                self.get_context_data(
-                    form=form, report=exc.report, error_groups=exc.report.groups()
-                )
-            )
-        messages.success(
-            self.request,
-            _("%(shifts)d pass för %(people)d personer lästes in.")
-            % {"shifts": schedule.shift_count, "people": schedule.people},
+        job = jobs.enqueue(
+            kind=SHIFT_IMPORT,
+            user=self.request.user,
+            params={
+                "name": form.cleaned_data["name"],
+                "file_name": upload.name[:255],
+                "language": get_language(),
+            },
+            upload=save_upload(upload),
         )
-        return redirect(schedule)
+        return redirect(f"{reverse('surveys:shift-import')}?job={job.pk}")
 
 
 class ShiftImportDeleteView(PlannerRequiredMixin, DeleteView):

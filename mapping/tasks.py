@@ -37,6 +37,18 @@ MSG_NEEDS_CHOICE = gettext_lazy(
 MSG_FILE_GONE = gettext_lazy("Den sparade filen finns inte längre; ladda upp den igen.")
 
 
+def json_safe(value):
+    """``value`` with every NUL in its strings shown as ␀: PostgreSQL's jsonb cannot hold
+    a NUL, and a file's cell may (the error lines quote the cell)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def language(job: Job):
     """The language the user asked in, so the report reads as their page does."""
     return translation.override(job.params.get("language") or settings.LANGUAGE_CODE)
@@ -83,17 +95,19 @@ def _scb_import(job: Job, progress: jobs.Progress, *, which: str) -> None:
         except TableError as exc:
             uploads.delete(job.upload)
             raise jobs.JobFailed(
-                str(exc), result={"lines": [str(exc)], "next": page_url(page, job)}
+                str(exc), result=json_safe({"lines": [str(exc)], "next": page_url(page, job)})
             ) from None
-    result = {
-        "imported": report.imported,
-        "notes": [str(n) for n in report.notes],
-        "lines": [str(line) for line in report.lines()[:MAX_LINES]],
-        # As pairs: a JSON object in PostgreSQL (jsonb) does not keep its keys' order.
-        "dimensions": [[d, list(values.items())] for d, values in report.dimensions.items()],
-        "needs_choice": report.needs_choice,
-        "next": page_url(page, job),
-    }
+    result = json_safe(
+        {
+            "imported": report.imported,
+            "notes": [str(n) for n in report.notes],
+            "lines": [str(line) for line in report.lines()[:MAX_LINES]],
+            # As pairs: a JSON object in PostgreSQL (jsonb) does not keep its keys' order.
+            "dimensions": [[d, list(values.items())] for d, values in report.dimensions.items()],
+            "needs_choice": report.needs_choice,
+            "next": page_url(page, job),
+        }
+    )
     if report.needs_choice:
         _final(job)
         raise jobs.JobFailed(str(MSG_NEEDS_CHOICE), result=result)
@@ -150,17 +164,19 @@ def shift_import(job: Job, progress: jobs.Progress) -> None:
                 )
             except TableError as exc:
                 uploads.delete(job.upload)
-                raise jobs.JobFailed(str(exc), result={"lines": [str(exc)]}) from None
+                raise jobs.JobFailed(str(exc), result=json_safe({"lines": [str(exc)]})) from None
             except shifts.ShiftsRejected as exc:
                 uploads.delete(job.upload)
                 raise jobs.JobFailed(
                     _("Inget importerades: %(n)d fel i filen. Rätta filen och försök igen.")
                     % {"n": exc.report.error_count},
-                    result={
-                        "error_count": exc.report.error_count,
-                        "groups": _shift_groups(exc.report),
-                        "lines": [str(line) for line in exc.report.lines()[:MAX_LINES]],
-                    },
+                    result=json_safe(
+                        {
+                            "error_count": exc.report.error_count,
+                            "groups": _shift_groups(exc.report),
+                            "lines": [str(line) for line in exc.report.lines()[:MAX_LINES]],
+                        }
+                    ),
                 ) from None
         uploads.delete(job.upload)
         progress.result = {

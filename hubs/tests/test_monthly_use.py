@@ -66,12 +66,48 @@ def test_importing_a_csv_creates_the_months_and_the_same_file_again_adds_nothing
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
+def test_the_import_runs_as_a_job_whose_report_only_its_planner_sees(
+    client_for, planner, superuser, hubs
+):
+    from django.contrib.auth.models import Group, User
+
+    from hubplan.access import PLANNER
+    from hubplan.models import Job, StoredFileChunk
+
+    client = client_for(planner)
+    response = _upload(client, CSV.encode())
+    job = Job.objects.get()
+    assert response["Location"] == f"/hubs/use/import/?job={job.pk}"
+    assert (job.kind, job.status, job.user) == ("hubs.use_import", "done", planner)
+    assert (job.result["created"], job.result["updated"], job.result["unchanged"]) == (3, 0, 0)
+    assert not StoredFileChunk.objects.exists()  # the upload is removed once read
+    page = client.get(response["Location"]).content.decode()
+    assert "Importen är klar: 3 nya månader, 0 uppdaterade, 0 oförändrade." in page
+    colleague = User.objects.create_user("t-planner-2")
+    colleague.groups.add(Group.objects.get(name=PLANNER))
+    other = client_for(colleague).get(response["Location"])
+    assert other.context["job"] is None
+    assert "Importen är klar" not in other.content.decode()
+    assert client_for(superuser).get(response["Location"]).context["job"] == job
+
+
+def test_a_viewer_may_not_import_and_nothing_is_stored(client_for, viewer, hubs):
+    from hubplan.models import Job, StoredFileChunk
+
+    assert _upload(client_for(viewer), CSV.encode()).status_code == 403
+    assert not Job.objects.exists()
+    assert not StoredFileChunk.objects.exists()
+    assert not HubMonthlyUse.objects.exists()
+
+
 def test_an_import_with_one_bad_row_saves_nothing_and_reports_row_and_column(
     client_for, planner, hubs
 ):
     bad = CSV + "Arbetshubben Svenstavik;Berg;2025-04;20;81;4;;\r\nOkänd;Berg;2025-04;20;1;;;\r\n"
-    response = _upload(client_for(planner), bad.encode())
+    client = client_for(planner)
+    response = client.get(_upload(client, bad.encode())["Location"])
     assert response.status_code == 200
+    assert response.context["job"].status == "failed"
     errors = response.context["import_errors"]
     assert errors[0]["row"] == 5
     assert errors[0]["column"] == "Platsdagar"

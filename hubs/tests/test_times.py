@@ -125,7 +125,9 @@ def test_the_import_refuses_months_outside_the_hubs_open_time_naming_row_and_col
         "Gällö hubb;Östersund;2024-08;20;30\r\n"
     )
     response = client_for(planner).post(
-        "/hubs/use/import/", {"file": SimpleUploadedFile("use.csv", csv.encode("cp1252"))}
+        "/hubs/use/import/",
+        {"file": SimpleUploadedFile("use.csv", csv.encode("cp1252"))},
+        follow=True,
     )
     errors = response.context["import_errors"]
     assert [(e["row"], e["column"], e["value"]) for e in errors] == [
