@@ -62,37 +62,36 @@ def _csv_cell(value) -> str:
     return str(neutralise(value))
 
 
-def _csv_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _same(value):
-    return value
-
-
 def _decimal_comma(value) -> str:
     return str(value).replace(".", ",")
 
 
-# The exact types a database row holds, each with its cell writer: a dict lookup per
-# cell instead of the chain of isinstance tests. Anything else (subclasses of str such
+# The exact types a database row holds that need writing, each with its writer: a dict
+# lookup instead of the chain of isinstance tests. Anything else (subclasses of str such
 # as lazy or safe strings, enum members) goes through _csv_cell, so the bytes are the
-# same either way. The csv module writes an int as str(int) itself.
+# same either way.
 _CSV_BY_TYPE = {
-    str: _csv_text,
-    int: _same,
-    type(None): _csv_cell,
     bool: _csv_cell,
     Decimal: _decimal_comma,
     float: _decimal_comma,
-    date: date.isoformat,
     datetime: datetime.isoformat,
 }
+# Written as they are: the csv module writes None as "" and anything else as str(value),
+# which for an int and a date is what _csv_cell gives (str(date) is its isoformat()).
+_CSV_AS_IS = frozenset({int, type(None), date})
 
 
-def _csv_row(row: Sequence) -> list:
-    by_type = _CSV_BY_TYPE
-    return [by_type.get(type(v), _csv_cell)(v) for v in row]
+def _csv_row(row: Sequence, by_type=_CSV_BY_TYPE, as_is=_CSV_AS_IS, start=_FORMULA_START) -> list:
+    """The row's cells for csv.writer, as _csv_cell writes them, cheaply: text (the most
+    common cell) and the types written as they are take no function call."""
+    return [
+        (("'" + v) if v.startswith(start) else v)
+        if (t := type(v)) is str
+        else v
+        if t in as_is
+        else by_type.get(t, _csv_cell)(v)
+        for v in row
+    ]
 
 
 def _xlsx_cell(value):
