@@ -54,6 +54,9 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
         import_rows=200,
         json_path=str(json_path),
         markdown=str(md_path),
+        # Measured in a child process, which cannot see this test's uncommitted rows:
+        # test_the_bench_measures_the_exports_in_a_process_of_their_own does.
+        no_exports=True,
     )
     report = json.loads(json_path.read_text())
     assert report["scale"] == "region"
@@ -126,6 +129,7 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
         markdown=str(md_path),
         no_import=False,
         no_static=True,
+        no_exports=True,
     )
     assert md_path.read_text().count("## Region scale") == 1
 
@@ -140,9 +144,55 @@ def test_a_page_without_a_sample_object_is_reported_as_skipped(reference_data, s
         markdown="",
         no_import=True,
         no_static=True,
+        no_exports=True,
     )
     pages = {p["key"]: p for p in json.loads(json_path.read_text())["pages"]}
     assert pages["survey_round"]["url"] is None
     assert pages["survey_round"]["met"] is None
     assert pages["survey_round"]["reasons"]
     assert pages["home"]["status"] == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_measures_the_exports_in_a_process_of_their_own(
+    reference_data, superuser, tmp_path
+):
+    """Committed data (a transactional test): each export is measured in a child process."""
+    from remoteagreements.tests.factories import AgreementFactory
+
+    AgreementFactory.create_batch(4)
+    json_path, md_path = tmp_path / "bench.json", tmp_path / "benchmarks.md"
+    call_command(
+        "bench",
+        scale="region",
+        json_path=str(json_path),
+        markdown=str(md_path),
+        no_pages=True,
+        no_import=True,
+        no_static=True,
+        export_requests=2,
+    )
+    report = json.loads(json_path.read_text())
+    exports = {e["key"]: e for e in report["exports"]}
+    assert set(exports) == {"agreements_csv", "agreements_xlsx", "employees_csv"}
+    for key, e in exports.items():
+        assert e["rows"] == 4, key
+        assert e["requests"] == 2, key
+        assert e["bytes"] > 0, key
+        assert e["median_s"] > 0, key
+        assert e["rows_per_s"] > 0, key
+        # The same queries whatever the rows; a handful (session, user, names, cursor).
+        assert 0 < e["queries"] <= 12, key
+        assert e["rss_peak_mb"] >= e["rss_start_mb"] > 0, key
+        assert e["rss_end_mb"] > 0, key
+        assert e["rss_growth_mb"] == pytest.approx(e["rss_end_mb"] - e["rss_start_mb"]), key
+    # The CSV's lines were counted in the child: all four agreements were written.
+    assert exports["agreements_csv"]["reasons"] == [] or all(
+        "rows/s" in r for r in exports["agreements_csv"]["reasons"]
+    )
+    assert isinstance(exports["agreements_csv"]["met"], bool)
+    assert isinstance(exports["agreements_xlsx"]["met"], bool)
+    assert exports["employees_csv"]["met"] is None  # reported, not judged
+    markdown = md_path.read_text()
+    assert "### Exports (the agreement register, each in a fresh process)" in markdown
+    assert "| Agreements (XLSX) | `/agreements/?format=xlsx` | 4 |" in markdown

@@ -1,4 +1,4 @@
-"""``manage.py bench``: measure the main pages, the survey import and the first visit.
+"""``manage.py bench``: measure the main pages, the survey import, the first visit and the exports.
 
 The measuring lives in :mod:`hubplan.bench`; this command picks what to run,
 prints each figure as it comes and writes the JSON and ``docs/benchmarks.md``.
@@ -19,7 +19,8 @@ from hubplan import bench
 class Command(BaseCommand):
     help = (
         "Mäter huvudsidornas svarstider och antal frågor mot deras egen SQL, enkätimporten mot "
-        "COPY och första besökets storlek; skriver docs/benchmarks.md (och JSON med --json)."
+        "COPY, första besökets storlek och avtalsexporternas hastighet och minne; skriver "
+        "docs/benchmarks.md (och JSON med --json)."
     )
 
     def add_arguments(self, parser):
@@ -51,10 +52,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-static", action="store_true", help="Hoppa över första besöket (collectstatic)."
         )
+        parser.add_argument(
+            "--no-exports", action="store_true", help="Hoppa över avtalsregistrets exporter."
+        )
+        parser.add_argument(
+            "--export-requests",
+            type=int,
+            default=3,
+            help="Tidtagna nedladdningar per export (var export i en egen process).",
+        )
 
     def handle(self, *args, **options):
-        if options["requests"] < 1 or options["import_rows"] < 1:
-            raise CommandError("--requests och --import-rows måste vara minst 1.")
+        if options["requests"] < 1 or options["import_rows"] < 1 or options["export_requests"] < 1:
+            raise CommandError(
+                "--requests, --import-rows och --export-requests måste vara minst 1."
+            )
         report = bench.run(
             scale=options["scale"],
             requests=options["requests"],
@@ -63,6 +75,8 @@ class Command(BaseCommand):
             pages=not options["no_pages"],
             survey_import=not options["no_import"],
             first_visit=not options["no_static"],
+            exports=not options["no_exports"],
+            export_requests=options["export_requests"],
             log=self.stdout.write,
         )
         if options["xlsx_rows"] > 0:
