@@ -210,3 +210,32 @@ def test_on_a_real_worker_the_choice_step_uses_the_stored_file(
     assert flows() == KON_SUM
     assert _stored_files() == 0
     assert "5 värden importerades" in client.get(second["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_report_is_in_the_language_the_planner_asked_in(client_for, planner, reference_data):
+    from django.conf import settings
+
+    client = client_for(planner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(RAMS, {"file": _kon_file(), "sum_dimensions": "on"})
+    job = Job.objects.get()
+    assert job.params["language"] == "en"
+    assert job.message == "5 values were imported or updated."
+
+
+@pytest.mark.django_db
+def test_the_jobs_own_page_leads_back_to_the_import_page(client_for, planner, reference_data):
+    client = client_for(planner)
+    client.post(RAMS, {"file": _kon_file(), "sum_dimensions": "on"})
+    job = Job.objects.get()
+    response = client.get(job.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{RAMS}?job={job.pk}"
+    # A refused file: the job's page lists the same lines as the import page.
+    client.post(RAMS, {"file": _kon_file()})
+    refused = Job.objects.latest("pk")
+    page = client.get(refused.get_absolute_url())
+    assert page.status_code == 200
+    assert any("Filen har fler dimensioner" in line for line in page.context["lines"])
+    assert not page.context["can_retry"]

@@ -573,3 +573,30 @@ def test_an_import_of_fewer_than_five_people_shows_no_figures_to_a_viewer(
     assert set(total.values()) == {None}
     as_hr = client_for(hr_user).get(reverse("surveys:shift-list")).context["rows"][0]
     assert (as_hr["people"], as_hr["share"], as_hr["worst"]) == (3, 33.3, "8 h 00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_real_worker_the_import_page_shows_progress_then_goes_on_to_the_report(
+    client_for, planner, reference_data, shift_list, tmp_path, settings
+):
+    from hubplan.tests.processes import wait_until, worker
+
+    settings.HUBPLAN_JOBS_INLINE = False
+    client = client_for(planner)
+    response = client.post(
+        reverse("surveys:shift-import"),
+        {"name": "På arbetsprocessen", "file": SimpleUploadedFile("s.csv", shift_list.csv_bytes())},
+    )
+    job = Job.objects.get()
+    waiting = client.get(response["Location"])
+    assert waiting.status_code == 200
+    assert 'class="job-progress' in waiting.content.decode()
+    with worker(tmp_path / "worker.log"):
+        wait_until(lambda: not Job.objects.get(pk=job.pk).is_active, deadline=60, what="the import")
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    schedule = ShiftImport.objects.get()
+    assert client.get(response["Location"])["Location"] == schedule.get_absolute_url()
+    _check_figures(schedule, shift_list)
+    assert schedule.user == planner
+    assert not StoredFileChunk.objects.exists()
