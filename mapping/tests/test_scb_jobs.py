@@ -239,3 +239,18 @@ def test_the_jobs_own_page_leads_back_to_the_import_page(client_for, planner, re
     assert page.status_code == 200
     assert any("Filen har fler dimensioner" in line for line in page.context["lines"])
     assert not page.context["can_retry"]
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_fails_the_job_with_the_readers_message(
+    client_for, planner, reference_data
+):
+    client = client_for(planner)
+    broken = SimpleUploadedFile("rams.xlsx", b"PK\x03\x04" + b"not a workbook" * 10)
+    page = client.post(RAMS, {"file": broken}, follow=True)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith("Excelfilen kunde inte läsas")
+    assert page.context["errors"] == [job.message]
+    assert _stored_files() == 0
+    assert not jobs.can_retry(job)
