@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.log import log_response
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -73,6 +74,17 @@ class RequestIdMiddleware:
         token = current_request_id.set(request.request_id)
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs a 4xx/5xx ("Not Found: /x/") after the middleware has
+                # returned, outside the request's id; logged here it carries the id, and
+                # Django, seeing it logged, does not log it again.
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
         finally:
             current_request_id.reset(token)
         response[self.HEADER] = request.request_id

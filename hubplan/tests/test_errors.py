@@ -71,6 +71,16 @@ def test_the_proxys_request_id_is_used_and_echoed(erroring_client, console_log):
 
 
 @pytest.mark.django_db
+def test_a_404s_log_line_carries_the_request_id(client_for, viewer, console_log):
+    response = client_for(viewer).get("/finns-inte/", HTTP_X_REQUEST_ID="lb-404")
+    assert response.status_code == 404
+    assert "lb-404" in response.content.decode()  # the 404 page shows it
+    lines = [line for line in console_log.getvalue().splitlines() if "Not Found" in line]
+    assert len(lines) == 1  # once, not again by Django's handler
+    assert "WARNING [lb-404] django.request Not Found: /finns-inte/" in lines[0]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "sent",
     ["", "a" * 65, "evil\nforged", "two words", "<script>", "id;drop", "å-id", "a=b"],
