@@ -90,14 +90,22 @@ class JobCancelled(Exception):
 
 # What each kind is called on its page.
 LABELS: dict[str, str] = {}
+# Called (in the reaper's transaction) for a job of the kind found dead.
+ON_STALLED: dict[str, Callable[[Job], None]] = {}
 
 
-def register(kind: str, label=None) -> Callable[[Handler], Handler]:
-    """Register the handler that runs jobs of ``kind`` (used as a decorator)."""
+def register(kind: str, label=None, on_stalled=None) -> Callable[[Handler], Handler]:
+    """Register the handler that runs jobs of ``kind`` (used as a decorator).
+
+    ``on_stalled(job)`` runs when :func:`reap_stalled` marks a job of the kind failed
+    because its worker died: the place to end a domain record that mirrors the job.
+    """
 
     def decorate(handler: Handler) -> Handler:
         HANDLERS[kind] = handler
         LABELS[kind] = label or kind
+        if on_stalled is not None:
+            ON_STALLED[kind] = on_stalled
         return handler
 
     return decorate
@@ -427,12 +435,25 @@ def _finish(job: Job, status: str, message: str, *, result=None, output: str = "
 
 
 def reap_stalled(now=None) -> int:
-    """Mark running jobs whose heartbeat stopped as failed; returns how many."""
+    """Mark running jobs whose heartbeat stopped as failed; returns how many.
+
+    Each kind's ``on_stalled`` hook (see :func:`register`) then runs for its jobs, so
+    a domain record that mirrors its job (a survey import's "pågår") ends failed too.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=STALE_SECONDS)
-    return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=Job.Status.FAILED, message=str(MSG_STALLED), finished=now
-    )
+    with transaction.atomic():
+        dead = list(
+            Job.objects.select_for_update(skip_locked=True).filter(
+                status=Job.Status.RUNNING, heartbeat_at__lt=cutoff
+            )
+        )
+        for job in dead:
+            job.status, job.message, job.finished = Job.Status.FAILED, str(MSG_STALLED), now
+            job.save(update_fields=["status", "message", "finished"])
+            if hook := ON_STALLED.get(job.kind):
+                hook(job)
+    return len(dead)
 
 
 def stage_label(code: str) -> str:

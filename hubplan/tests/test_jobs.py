@@ -153,3 +153,20 @@ def test_stored_files_round_trip_in_chunks_and_stale_ones_are_removed(planner):
     assert storage.remove_stale(now=later) == 1
     assert not storage.uploads().exists(name)
     assert storage.uploads().exists(kept)  # a waiting job still needs it
+
+
+def test_the_reaper_runs_the_kinds_hook_so_a_mirroring_record_ends_too(planner):
+    ended = []
+    jobs.register("test_mirrored", on_stalled=lambda job: ended.append((job.pk, job.status)))(
+        lambda job, progress: None
+    )
+    dead = Job.objects.create(
+        kind="test_mirrored",
+        user=planner,
+        status=Job.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+    assert jobs.reap_stalled() == 1
+    assert ended == [(dead.pk, Job.Status.FAILED)]
+    assert jobs.reap_stalled() == 0  # once
+    del jobs.HANDLERS["test_mirrored"], jobs.ON_STALLED["test_mirrored"]
