@@ -14,3 +14,8 @@ class MappingConfig(AppConfig):
         # Daily rest from shift schedules lives under /surveys/ but is its own question.
         NavItem(_("Dygnsvila"), "surveys:shift-list"),
     )
+
+    def ready(self):
+        # The survey import's job kinds: registered in every process, the web servers
+        # (which enqueue) and the worker (which runs them).
+        from mapping import survey_jobs  # noqa: F401

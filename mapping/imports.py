@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -340,6 +340,46 @@ class Report:
         return out
 
 
+# A check job's result keeps this many single errors (the groups name the rest).
+RESULT_ERRORS = 100
+
+
+def report_to_result(report: Report) -> dict:
+    """The report as JSON for a check job's result: counts, the first errors, the
+    groups (at most MAX_GROUPS) and the answer counts; :func:`report_from_result`
+    gives the report back to the page on any server."""
+    return {
+        "total_rows": report.total_rows,
+        "valid_rows": report.valid_rows,
+        "invalid_rows": report.invalid_rows,
+        "error_count": report.error_count,
+        "errors": [
+            [e.row, e.column, e.value, str(e.reason)] for e in report.errors[:RESULT_ERRORS]
+        ],
+        "groups": [
+            [g.column, g.value, str(g.reason), g.count, g.rows] for g in report.groups.values()
+        ],
+        "kept": report.kept,
+        "dropped": report.dropped,
+    }
+
+
+def report_from_result(data: dict) -> Report:
+    """The :class:`Report` a check job stored with :func:`report_to_result`."""
+    report = Report(
+        total_rows=data.get("total_rows", 0),
+        valid_rows=data.get("valid_rows", 0),
+        invalid_rows=data.get("invalid_rows", 0),
+        error_count=data.get("error_count", 0),
+        errors=[RowError(*e) for e in data.get("errors", [])],
+        kept=data.get("kept") or {},
+        dropped=data.get("dropped") or {},
+    )
+    for column, value, reason, count, rows in data.get("groups", []):
+        report.groups[(column, value, reason)] = ErrorGroup(column, value, reason, count, rows)
+    return report
+
+
 class ImportRejected(Exception):
     """The file has invalid rows and the caller did not ask for the valid rows only."""
 
@@ -368,7 +408,13 @@ def chunks(path: str | Path, *, chunksize: int = CHUNK_ROWS) -> Iterator:
 def preview(path: str | Path, *, rows: int = 5) -> tuple[list[str], list[list[str]]]:
     """The file's headers and its first ``rows`` rows, for the column-mapping step."""
     with open(path, "rb") as fh:
-        frame = next(read_table(fh, nrows=rows), None)
+        return preview_file(fh, rows=rows)
+
+
+def preview_file(fileobj, *, rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """:func:`preview` of an open binary file (the upload itself, still in the request):
+    a CSV is read only as far as its first rows."""
+    frame = next(read_table(fileobj, nrows=rows), None)
     if frame is None:
         return [], []
     headers = [str(h) for h in frame.columns]
@@ -471,27 +517,57 @@ def clean_coding(coding: dict | None) -> dict[str, dict[str, str]]:
     return out
 
 
-def answer_counts(path: str | Path, mapping: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
+def guess_coding(
+    answers: dict[str, list[tuple[str, int]]], saved: dict | None
+) -> dict[str, dict[str, str]]:
+    """The first coding of each answer: a saved profile's first, the guesses
+    (:func:`guess_code`, "Ja, absolut" → ja) for the rest; answers without either
+    are left for the planner."""
+    saved = clean_coding(saved)
+    coding: dict[str, dict[str, str]] = {}
+    for f, values in answers.items():
+        for text, _n in values:
+            code = saved.get(f, {}).get(normalise_header(text))
+            if code is None:
+                code = guess_code(f, text)
+            if code is not None:
+                coding.setdefault(f, {})[text] = code
+    return coding
+
+
+def answer_counts(
+    path: str | Path, mapping: dict[str, str], *, on_read=None
+) -> dict[str, list[tuple[str, int]]]:
     """Each mapped coded column's distinct answers (stripped, blank left out) with their
     counts, most frequent first, for the recoding step. Answers that fold to the same
-    key ("Ja, absolut", "ja absolut") are one answer, shown as first met."""
+    key ("Ja, absolut", "ja absolut") are one answer, shown as first met.
+    ``on_read(share)`` after each chunk: the share of the file's bytes read (0–1)."""
     wanted = {f: mapping[f] for f in CODED_FIELDS if mapping.get(f)}
     counts: dict[str, dict[str, list]] = {f: {} for f in wanted}
-    for frame in chunks(path):
-        for f, header in wanted.items():
-            if header not in frame.columns:
-                continue
-            for value, n in frame[header].dropna().astype(str).str.strip().value_counts().items():
-                if not value:
-                    continue
-                entry = counts[f].setdefault(normalise_header(value), [value, 0])
-                entry[1] += int(n)
+    size = max(1, Path(path).stat().st_size)
+    with open(path, "rb") as fh:
+        for frame in read_table(fh, chunksize=CHUNK_ROWS):
+            _count_answers(frame, wanted, counts)
+            if on_read:
+                on_read(min(fh.tell(), size) / size)
     return {
         f: sorted(((text, n) for text, n in values.values()), key=lambda t: (-t[1], t[0]))[
             :MAX_DISTINCT_ANSWERS
         ]
         for f, values in counts.items()
     }
+
+
+def _count_answers(frame, wanted: dict[str, str], counts: dict[str, dict[str, list]]) -> None:
+    """Add one chunk's answers to ``counts`` ({field: {folded: [first text, n]}})."""
+    for f, header in wanted.items():
+        if header not in frame.columns:
+            continue
+        for value, n in frame[header].dropna().astype(str).str.strip().value_counts().items():
+            if not value:
+                continue
+            entry = counts[f].setdefault(normalise_header(value), [value, 0])
+            entry[1] += int(n)
 
 
 # --- Resolving values -------------------------------------------------------------------------
@@ -687,18 +763,34 @@ def validate_file(
     chunksize: int = CHUNK_ROWS,
     staged: bool = True,
     coding: dict | None = None,
+    progress=None,
+    expected_rows: int = 0,
+    plain=None,
+    reading_from: int = 0,
 ) -> Report:
     """Check every row of the file; nothing is written.
 
     A CSV file is checked in the database (:mod:`mapping.staged_import`) unless
     ``staged`` is False or that path declines the file; then row by row, in chunks.
+    ``progress`` (a job's :class:`hubplan.jobs.Progress`) hears the stages: reading and
+    checking, or on the row path "checking" with the rows done after every chunk (of
+    ``expected_rows`` when known). ``plain`` and ``reading_from`` go to
+    :func:`mapping.staged_import.stage`.
     """
-    if staged:
-        from mapping import staged_import  # it builds on this module
+    from mapping import staged_import  # it builds on this module
 
+    progress = progress or staged_import.NoProgress()
+    if staged:
         with transaction.atomic():
             try:
-                report = staged_import.stage(path, mapping, coding).report()
+                report = staged_import.stage(
+                    path,
+                    mapping,
+                    coding,
+                    progress=progress,
+                    plain=plain,
+                    reading_from=reading_from,
+                ).report()
             except staged_import.Declined:
                 report = None
             transaction.set_rollback(True)  # the temporary tables go, nothing is kept
@@ -709,6 +801,7 @@ def validate_file(
         report.add(RowError(1, column, "", _(ERR_MISSING_COLUMN).format(column=column)))
     validator = RowValidator(mapping, coding)
     next_row = None
+    progress.stage("checking", total=expected_rows)
     for frame in chunks(path, chunksize=chunksize):
         next_row = next_row or _first_row(frame)
         for number, row in _rows(frame, next_row):
@@ -722,6 +815,7 @@ def validate_file(
             else:
                 report.valid_rows += 1
         next_row += len(frame)
+        progress.advance(report.total_rows)
     return report
 
 
@@ -742,17 +836,26 @@ def import_file(
     file_name: str = "",
     chunksize: int = CHUNK_ROWS,
     batch_size: int = BATCH_ROWS,
-    progress: Callable[[int], None] | None = None,
+    progress=None,
     staged: bool = True,
     coding: dict | None = None,
+    expected_rows: int = 0,
+    plain=None,
 ) -> Report:
     """Import the file into ``survey_round`` (see the module docstring for the rules).
 
     Raises :class:`ImportRejected` (nothing written) when a row is invalid and
-    ``valid_only`` is False. ``progress(rows_done)`` is called after each chunk.
-    A CSV file goes through the database (:mod:`mapping.staged_import`) unless
-    ``staged`` is False or that path declines the file; then row by row, in chunks.
+    ``valid_only`` is False. ``progress`` (a job's :class:`hubplan.jobs.Progress`)
+    hears each stage: reading (the COPY, by bytes), checking, writing (the one
+    ``INSERT … SELECT``) and constraints; on the row-by-row path, checking and writing
+    with the rows done after every chunk. A CSV file goes through the database
+    (:mod:`mapping.staged_import`) unless ``staged`` is False or that path declines
+    the file; then row by row, in chunks. ``plain``: the file's plain copy made by the
+    check (:func:`mapping.staged_import.plain_copy`), so an XLSX file is read once.
     """
+    from mapping import staged_import  # it builds on this module
+
+    progress = progress or staged_import.NoProgress()
     sha256 = file_sha256(path)
     if already_imported(survey_round, sha256):
         if job is not None:
@@ -771,11 +874,20 @@ def import_file(
             sha256=sha256,
             progress=progress,
             coding=coding,
+            plain=plain,
         )
         if report is not None:
             return report
 
-    report = validate_file(path, mapping, chunksize=chunksize, staged=False, coding=coding)
+    report = validate_file(
+        path,
+        mapping,
+        chunksize=chunksize,
+        staged=False,
+        coding=coding,
+        progress=progress,
+        expected_rows=expected_rows,
+    )
     if not report.ok and (not valid_only or report.valid_rows == 0 or missing_required(mapping)):
         report.message = _("Inget importerades: filen har fel.")
         raise ImportRejected(report)
@@ -795,6 +907,7 @@ def import_file(
         batch: list[SurveyResponse] = []
         next_row = None
         done = 0
+        progress.stage("writing", total=report.total_rows)
         for frame in chunks(path, chunksize=chunksize):
             next_row = next_row or _first_row(frame)
             for number, row in _rows(frame, next_row):
@@ -808,14 +921,24 @@ def import_file(
                     batch = []
             next_row += len(frame)
             done += len(frame)
-            if progress:
-                progress(done)
+            progress.advance(done)
         if batch:
             SurveyResponse.objects.bulk_create(batch)
             report.imported += len(batch)
+        progress.stage("constraints")
+        _check_constraints()
         _finish(job, report)
     report.message = job.message
     return report
+
+
+def _check_constraints() -> None:
+    """PostgreSQL checks the four foreign keys of each row one by one, at commit;
+    checked here, a failure (a kommun deleted meanwhile) fails the import rather than
+    its commit, the job shows the stage, and the benchmark sees what the checks cost."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
 
 
 def _start_job(job, *, survey_round, user, file_name, started) -> SurveyImport:
@@ -853,7 +976,18 @@ def _finish(job: SurveyImport, report: Report) -> None:
 
 
 def _import_staged(
-    *, path, survey_round, mapping, user, valid_only, job, file_name, sha256, progress, coding
+    *,
+    path,
+    survey_round,
+    mapping,
+    user,
+    valid_only,
+    job,
+    file_name,
+    sha256,
+    progress,
+    coding,
+    plain=None,
 ) -> Report | None:
     """The import through :mod:`mapping.staged_import`: the file is copied, checked
     and written in one transaction. None when that path declines the file."""
@@ -867,7 +1001,7 @@ def _import_staged(
     _mark_running(job, started)
     with transaction.atomic():
         try:
-            staged = staged_import.stage(path, mapping, coding)
+            staged = staged_import.stage(path, mapping, coding, progress=progress, plain=plain)
         except staged_import.Declined:
             return None
         report = staged.report()
@@ -882,20 +1016,17 @@ def _import_staged(
             job, survey_round=survey_round, user=user, file_name=file_name, started=started
         )
         clock = time.perf_counter()
+        # One statement: the stage says "writing" and the job's heartbeat keeps its row
+        # fresh (and can cancel the statement) while PostgreSQL works.
+        progress.stage("writing", total=report.valid_rows)
         report.imported = staged.insert(round_id=survey_round.pk, import_id=job.pk)
+        progress.advance(report.imported)
         report.timings["insert"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        with connection.cursor() as cursor:
-            # PostgreSQL checks the four foreign keys of each row one by one, at commit;
-            # checked here, a failure (a kommun deleted meanwhile) fails the import
-            # rather than its commit, and the benchmark sees what the checks cost.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
+        progress.stage("constraints")
+        _check_constraints()
         report.timings["foreign keys"] = time.perf_counter() - clock
         staged.drop()
-        staged_import.forget_plain_copy(path)  # the check's copy of an XLSX file is done with
-        if progress:
-            progress(report.total_rows)
         _finish(job, report)
     report.message = job.message
     return report

@@ -442,6 +442,17 @@ class SurveyImport(models.Model):
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     finished = models.DateTimeField(_("klar"), null=True, blank=True)
+    # The worker's job that reads and writes the file (hubplan.jobs): its stage,
+    # percentage, cancel and retry. Empty for imports run by the command or before jobs.
+    job = models.OneToOneField(
+        "hubplan.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_import",
+        verbose_name=_("jobb"),
+        help_text=_("Jobbet som läser och skriver filen."),
+    )
 
     # Audit trail: every create, change and delete with user and time (simple-history).
     history = HistoricalRecords()

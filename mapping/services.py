@@ -6,14 +6,12 @@ here, so checks (and later auditing) live in one place.
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
-from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from hubplan.models import Job
 from mapping import imports
 from mapping.models import SurveyImport, SurveyImportProfile, SurveyRound
 
@@ -89,102 +87,80 @@ def survey_round_delete(*, survey_round: SurveyRound) -> None:
     survey_round.delete()
 
 
-def import_in_background() -> bool:
-    """Web imports run in a thread so the page can show progress; tests run them inline."""
-    return getattr(settings, "HUBPLAN_SURVEY_IMPORT_BACKGROUND", True)
-
-
-def _progress_writer(job_id: int):
-    """Progress is written on a second, autocommitting connection: the import's own
-    transaction is invisible to the polling page until it commits."""
-    side = connections.create_connection("default")
-    with side.cursor() as cursor:
-        # A progress write must never wait on the import it reports on: fail fast
-        # instead of stalling the import for ever.
-        cursor.execute("SET lock_timeout = '5s'")
-
-    def write(done: int) -> None:
-        with side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {SurveyImport._meta.db_table} SET processed_rows = %s WHERE id = %s",
-                [done, job_id],
-            )
-
-    return write, side
-
-
-def run_import_job(
-    *,
-    job_id: int,
-    path: str,
-    mapping: dict,
-    valid_only: bool,
-    background: bool,
-    coding: dict | None = None,
-) -> None:
-    """Run a prepared import job; on failure the job records why and nothing is written."""
-    job = SurveyImport.objects.select_related("round").get(pk=job_id)
-    # The audit trail (simple-history) takes its user from the request, and a
-    # background thread has none: the job's own user stands in.
-    job._history_user = job.user
-    side = None
-    progress = None
-    if background:
-        progress, side = _progress_writer(job_id)
-    try:
-        report = imports.import_file(
-            path=path,
-            survey_round=job.round,
-            mapping=mapping,
-            valid_only=valid_only,
-            job=job,
-            progress=progress,
-            coding=coding,
-        )
-        if report.already_imported:
-            return
-    except imports.ImportRejected as exc:
-        _job_failed(job, "\n".join(exc.report.grouped_lines()[:50]))
-    except Exception as exc:  # a broken file or database error: the job says so
-        _job_failed(job, _("Importen misslyckades: %(error)s") % {"error": exc})
-    finally:
-        if side is not None:
-            side.close()
-        Path(path).unlink(missing_ok=True)  # the upload is kept only until it is imported
-
-
-def _job_failed(job: SurveyImport, message: str) -> None:
-    """Mark the job failed with a save (not a queryset update), so the audit trail has it.
+def survey_import_failed(record: SurveyImport, message: str) -> None:
+    """Mark the import failed with a save (not a queryset update), so the audit trail has it.
 
     Reloaded first: the failed import may have changed the object in memory without
-    writing it. Progress writes, many per import, stay plain UPDATEs outside the trail.
+    writing it. Progress, many writes per import, lives on the job, outside the trail.
     """
-    job.refresh_from_db()
-    job.status = SurveyImport.Status.FAILED
-    job.message = message.replace("\x00", "")  # a header may hold NUL; PostgreSQL cannot
-    job.finished = timezone.now()
-    job.save(update_fields=["status", "message", "finished"])
+    user = getattr(record, "_history_user", None)
+    record.refresh_from_db()
+    if user is not None:
+        record._history_user = user
+    record.status = SurveyImport.Status.FAILED
+    record.message = message.replace("\x00", "")  # a header may hold NUL; PostgreSQL cannot
+    record.finished = timezone.now()
+    record.save(update_fields=["status", "message", "finished"])
+
+
+def survey_import_restart(record: SurveyImport) -> None:
+    """A retried job's import runs again: running, its old message and end cleared.
+
+    A plain UPDATE, outside the audit trail (which keeps the failure and, later, the
+    end of the attempt that succeeds); the round holds none of the failed rows."""
+    SurveyImport.objects.filter(pk=record.pk).update(
+        status=SurveyImport.Status.RUNNING, message="", finished=None, processed_rows=0
+    )
+    record.status, record.message, record.finished = SurveyImport.Status.RUNNING, "", None
+    record.processed_rows = 0
+
+
+def survey_import_settle(record: SurveyImport) -> SurveyImport:
+    """An import whose job ended without it (cancelled while it waited, or its worker
+    died and the job was marked failed) is marked failed too, so that no import stays
+    "pågår" for ever. Called by the import's pages when they read it."""
+    job = record.job
+    if (
+        record.status == SurveyImport.Status.RUNNING
+        and job is not None
+        and job.status in (Job.Status.FAILED, Job.Status.CANCELLED)
+    ):
+        record._history_user = job.user
+        message = str(MSG_CANCELLED) if job.status == Job.Status.CANCELLED else job.message
+        survey_import_failed(record, message)
+    return record
+
+
+MSG_CANCELLED = gettext_lazy("Importen avbröts på begäran. Inget skrevs.")
 
 
 def survey_import_start(
     *,
     survey_round: SurveyRound,
-    path: str,
+    upload: str,
+    sha256: str,
     file_name: str,
     mapping: dict,
     valid_only: bool,
     user,
     total_rows: int,
     coding: dict | None = None,
+    language: str = "",
+    plain: dict | None = None,
 ) -> SurveyImport | None:
-    """Create the import job and run it (in a thread after commit, or inline).
+    """Create the import and queue its job (:mod:`mapping.survey_jobs`) on the stored upload.
 
-    Returns None when the same file is already imported into the round: that is a no-op.
+    Returns None when the same file (``sha256``, hashed at the upload) is already
+    imported into the round: that is a no-op. The job's parameters hold the mapping,
+    the coding and the record's id, never the file's name; ``plain`` is the check's
+    stored plain copy of an XLSX file (``mapping.survey_jobs``), so it is not read again.
     """
-    sha256 = imports.file_sha256(path)
-    if imports.already_imported(survey_round, sha256):
+    from hubplan import jobs
+    from mapping import survey_jobs
+
+    if sha256 and imports.already_imported(survey_round, sha256):
         return None
-    job = SurveyImport.objects.create(
+    record = SurveyImport.objects.create(
         round=survey_round,
         file_name=file_name[:255],
         file_sha256=sha256,
@@ -192,27 +168,23 @@ def survey_import_start(
         valid_only=valid_only,
         total_rows=total_rows,
     )
-    kwargs = {
-        "job_id": job.pk,
-        "path": path,
-        "mapping": mapping,
-        "valid_only": valid_only,
-        "coding": coding,
-    }
-    if import_in_background():
-
-        def run():
-            try:
-                run_import_job(background=True, **kwargs)
-            finally:
-                close_old_connections()
-                connections.close_all()
-
-        transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
-    else:
-        run_import_job(background=False, **kwargs)
-        job.refresh_from_db()
-    return job
+    job = jobs.enqueue(
+        kind=survey_jobs.IMPORT,
+        user=user,
+        params={
+            "survey_import": record.pk,
+            "mapping": mapping,
+            "valid_only": valid_only,
+            "coding": coding or {},
+            "language": language,
+            "plain": plain,
+        },
+        upload=upload,
+    )
+    # A plain UPDATE: the link is no change the audit trail needs (start and end are).
+    SurveyImport.objects.filter(pk=record.pk).update(job=job)
+    record.refresh_from_db()
+    return record
 
 
 @transaction.atomic

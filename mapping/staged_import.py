@@ -26,16 +26,17 @@ very frames the row-by-row path reads (:func:`hubplan.tabular.read_table`, calam
 XLSX), so both paths see the same cells; errors still name the rows as the file has them.
 
 Everything happens in the caller's transaction; the temporary tables go at its end.
+The plain copy lives in a private temporary directory only while it is copied in.
+
+A job's ``progress`` (:class:`hubplan.jobs.Progress`, or anything with its ``stage``
+and ``advance``) hears the stages as they go: "reading" (the plain copy, then the COPY
+fed in 1 MiB blocks, by bytes), "checking" (each column's distinct values judged).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
-import json
 import mmap
-import os
 import re
 import tempfile
 import time
@@ -306,54 +307,59 @@ class Staged:
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
 
 
-# Plain copies of XLSX and titled CSV files, kept from the check to the import of the
-# same file so that it is read once (a 300 000-row XLSX takes calamine and pandas about
-# ten seconds); private to this user, like the uploads, and gone after a day.
-PLAIN_DIR = Path(tempfile.gettempdir()) / "hubplan-survey-plain"
-PLAIN_MAX_AGE_SECONDS = 24 * 3600
+class NoProgress:
+    """Progress that nobody watches (the command, the benchmark, a test)."""
+
+    cancelled = None
+
+    def stage(self, name: str, total: int = 0) -> None:
+        pass
+
+    def advance(self, processed: int, total: int | None = None) -> None:
+        pass
 
 
-def _plain_path(path: Path) -> Path:
-    """Named by the file's content (a file rewritten within the clock's tick keeps its
-    size and time, never its hash): hashing 20 MB takes milliseconds."""
-    digest = hashlib.sha256()
+# The reading stage counts in these units: an XLSX file's plain copy (or a check's count
+# of the answers) takes the first half, the COPY the rest or all (by bytes).
+READ_UNITS = 1000
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A plain CSV copy of an XLSX or titled CSV file (:func:`plain_copy`)."""
+
+    path: Path
+    headers: list[str]
+    header_row: int
+
+
+def needs_plain_copy(path: str | Path) -> bool:
+    """Whether the COPY path reads ``path`` through a plain copy (XLSX, title rows,
+    empty trailing columns). False also for a file it will decline anyway."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return PLAIN_DIR / digest.hexdigest()
-
-
-def forget_plain_copy(path: str | Path) -> None:
-    """Remove the plain copy of ``path`` (after its import, or when it is abandoned)."""
+        head = fh.read(64 * 1024)
+    if not head:
+        return False
+    if head.startswith(XLSX_MAGIC):
+        return True
     try:
-        plain = _plain_path(Path(path))
-    except OSError:
-        return
-    plain.with_suffix(".csv").unlink(missing_ok=True)
-    plain.with_suffix(".json").unlink(missing_ok=True)
+        return not csv_layout(head).plain
+    except TableError:
+        return False
 
 
-def _plain_copy(path: Path) -> tuple[Path, list[str], int]:
+def plain_copy(path: str | Path, directory: str | Path, progress=None) -> Plain:
     """The table of an XLSX file, or of a CSV with title rows or empty trailing columns,
-    as a plain UTF-8 CSV: (path, headers, header row). Written from read_table's own
-    frames, so the COPY path reads exactly the cells the row path does; kept for the
-    import that follows the check (:data:`PLAIN_DIR`)."""
-    PLAIN_DIR.mkdir(mode=0o700, exist_ok=True)
-    cutoff = time.time() - PLAIN_MAX_AGE_SECONDS
-    for old in PLAIN_DIR.iterdir():
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-    base = _plain_path(path)
-    out, meta = base.with_suffix(".csv"), base.with_suffix(".json")
-    if out.exists() and meta.exists():
-        saved = json.loads(meta.read_text())
-        return out, saved["headers"], saved["header_row"]
+    as a plain UTF-8 CSV in ``directory``. Written from read_table's own frames, so the
+    COPY path reads exactly the cells the row path does. ``progress`` hears the first
+    half of the reading stage (the caller has started it). Raises :class:`Declined`."""
+    progress = progress or NoProgress()
+    path = Path(path)
     header_row, headers = 1, []
-    handle, name = tempfile.mkstemp(dir=PLAIN_DIR, suffix=".part")
-    part = Path(name)
+    out = Path(directory) / "plain.csv"
+    size = max(1, path.stat().st_size)
     try:
-        with open(path, "rb") as fh, os.fdopen(handle, "w", encoding="utf-8", newline="") as dst:
+        with open(path, "rb") as fh, open(out, "w", encoding="utf-8", newline="") as dst:
             writer = csv.writer(dst, delimiter=",", lineterminator="\n")
             for number, frame in enumerate(read_table(fh, chunksize=50_000)):
                 if number == 0:
@@ -361,27 +367,39 @@ def _plain_copy(path: Path) -> tuple[Path, list[str], int]:
                     header_row = frame.attrs.get("header_row", 1)
                     writer.writerow(headers)
                 writer.writerows(frame.itertuples(index=False, name=None))
+                # How far the reader is in the file (calamine reads an XLSX whole).
+                progress.advance(READ_UNITS // 2 * min(fh.tell(), size) // size)
     except (TableError, OSError) as exc:
-        part.unlink(missing_ok=True)
         raise Declined(str(exc)) from None
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    part.replace(out)
-    meta.write_text(json.dumps({"headers": headers, "header_row": header_row}))
-    return out, headers, header_row
+    return Plain(out, headers, header_row)
 
 
-def stage(path: str | Path, mapping: dict[str, str], coding: dict | None = None) -> Staged:
+def stage(
+    path: str | Path,
+    mapping: dict[str, str],
+    coding: dict | None = None,
+    *,
+    progress=None,
+    plain: Plain | None = None,
+    reading_from: int = 0,
+) -> Staged:
     """Copy the CSV into a temporary table and judge its values; needs a transaction.
 
     Raises :class:`Declined` (with the savepoint rolled back, nothing left behind) when
-    the row-by-row path should read the file instead.
+    the row-by-row path should read the file instead. ``progress`` hears the reading and
+    checking stages (see the module docstring); ``reading_from`` > 0 when the caller
+    already started the reading stage and took that many of its :data:`READ_UNITS`.
+    ``plain`` is the file's plain copy made beforehand (the check's, kept for the import).
     """
     if not connection.in_atomic_block:  # the temporary tables live until the commit
         raise RuntimeError("stage() needs a transaction")
+    progress = progress or NoProgress()
+    if not reading_from:
+        progress.stage("reading", total=READ_UNITS)
     clock = time.perf_counter()
     path = Path(path)
+    if plain is not None:
+        return _stage_copy(plain, mapping, coding, clock, progress, reading_from)
     with open(path, "rb") as fh:
         head = fh.read(64 * 1024)
     if not head:
@@ -391,28 +409,73 @@ def stage(path: str | Path, mapping: dict[str, str], coding: dict | None = None)
     except TableError as exc:
         raise Declined(str(exc)) from None
     if layout is None or not layout.plain:
-        plain, headers, header_row = _plain_copy(path)
-        staged = _stage_plain(plain, headers, mapping, coding, "utf-8-sig", ",", clock)
-        staged.first_row = header_row + 1
-        return staged
+        # The plain copy is needed only until it is copied in: a private directory
+        # that goes with this call, never a file left between two steps.
+        with tempfile.TemporaryDirectory(prefix="hubplan-plain-") as directory:
+            copy = plain_copy(path, directory, progress)
+            return _stage_copy(copy, mapping, coding, clock, progress, READ_UNITS // 2)
     try:
         headers = _headers(path)
     except TableError as exc:
         raise Declined(str(exc)) from None
-    return _stage_plain(path, headers, mapping, coding, layout.encoding, layout.delimiter, clock)
+    return _stage_plain(
+        path,
+        headers,
+        mapping,
+        coding,
+        layout.encoding,
+        layout.delimiter,
+        clock,
+        progress,
+        reading_from,
+    )
 
 
-def _stage_plain(path, headers, mapping, coding, encoding, delimiter, clock) -> Staged:
-    """stage() of a CSV whose header is its first line and whose columns are all used."""
+def _stage_copy(plain: Plain, mapping, coding, clock, progress, reading_from) -> Staged:
+    staged = _stage_plain(
+        plain.path,
+        plain.headers,
+        mapping,
+        coding,
+        "utf-8-sig",
+        ",",
+        clock,
+        progress,
+        reading_from,
+    )
+    staged.first_row = plain.header_row + 1
+    return staged
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """The error of a statement the job's heartbeat cancelled (not a file PostgreSQL
+    could not read): it must end the job, not send the file down the row path."""
+    return any(
+        isinstance(e, psycopg.errors.QueryCanceled) for e in (exc, exc.__cause__, exc.__context__)
+    )
+
+
+def _stage_plain(
+    path, headers, mapping, coding, encoding, delimiter, clock, progress, start=0
+) -> Staged:
+    """stage() of a CSV whose header is its first line and whose columns are all used.
+
+    The COPY reports the reading stage from ``start`` (of :data:`READ_UNITS`) to the end.
+    """
     if len(headers) < 2:
         raise Declined("fewer than two columns")
     _check_bytes(path, encoding, delimiter)
     positions = {h: i for i, h in enumerate(headers)}
     validator = RowValidator(mapping, coding)
     staged = Staged(mapping=mapping, validator=validator)
+    size = max(1, Path(path).stat().st_size)
+
+    def copied(done: int) -> None:
+        progress.advance(start + (READ_UNITS - start) * done // size)
+
     try:
         with transaction.atomic():
-            _copy(path, encoding, delimiter, len(headers))
+            _copy(path, encoding, delimiter, len(headers), copied)
             with connection.cursor() as cursor:
                 # Without statistics the planner takes the stage for a few rows and joins
                 # it by nested loops.
@@ -427,14 +490,17 @@ def _stage_plain(path, headers, mapping, coding, encoding, delimiter, clock) -> 
                 )
             staged.timings["copy"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            _judge(staged.lookups, validator)
+            _judge(staged.lookups, validator, progress)
             staged.timings["judge"] = time.perf_counter() - clock
     except (DatabaseError, psycopg.Error) as exc:  # PostgreSQL could not read the file
+        if _cancelled(exc):
+            raise
         raise Declined(str(exc)) from None
     return staged
 
 
-def _copy(path: Path, encoding: str, delimiter: str, width: int) -> None:
+def _copy(path: Path, encoding: str, delimiter: str, width: int, copied=None) -> None:
+    """COPY the file into the staging table in 1 MiB blocks; ``copied(bytes)`` after each."""
     columns = ", ".join(f"c{i}" for i in range(width))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -452,6 +518,8 @@ def _copy(path: Path, encoding: str, delimiter: str, width: int) -> None:
                 fh.seek(0)  # COPY knows no byte-order mark
             while block := fh.read(1 << 20):
                 copy.write(block)
+                if copied:
+                    copied(fh.tell())
 
 
 def _distinct_values(lookups: list[_Lookup]) -> dict[str, list[str]]:
@@ -486,9 +554,15 @@ def _distinct_values(lookups: list[_Lookup]) -> dict[str, list[str]]:
     return values
 
 
-def _judge(lookups: list[_Lookup], validator: RowValidator) -> None:
-    """Judge each field's distinct values with the row path's rules, into a temp table."""
+def _judge(lookups: list[_Lookup], validator: RowValidator, progress=None) -> None:
+    """Judge each field's distinct values with the row path's rules, into a temp table.
+
+    ``progress`` hears the checking stage: the distinct values' scan, then one step
+    per column judged."""
+    progress = progress or NoProgress()
+    progress.stage("checking", total=len(lookups) + 1)
     values = _distinct_values(lookups)
+    progress.advance(1)
     for index, lookup in enumerate(lookups):
         if lookup.column is None:
             value, reason, shown = validator.clean(lookup.field, None)
@@ -510,6 +584,7 @@ def _judge(lookups: list[_Lookup], validator: RowValidator) -> None:
             if not lookup.table:
                 continue
             f = lookup.field
+            progress.advance(1 + lookups.index(lookup))
             with cursor.cursor.copy(f"COPY {lookup.table} FROM STDIN") as copy:
                 for raw in values[lookup.column]:
                     value, reason, shown = validator.clean(f, raw)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/template/", views.ImportTemplateView.as_view(), name="import-template"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
     path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import-progress"),
+    path("imports/<int:pk>/cancel/", views.ImportCancelView.as_view(), name="import-cancel"),
     path("rams/", views.RamsView.as_view(), name="rams"),
     path("context/", views.ContextView.as_view(), name="context"),
     # Daily rest from shift schedules (mapping.shifts): only aggregates are stored.

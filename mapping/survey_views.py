@@ -6,6 +6,7 @@ resting on fewer than five respondents are hidden from non-HR roles.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import time
@@ -23,14 +24,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 
-from hubplan import jobs
+from hubplan import jobs, storage
 from hubplan.access import PlannerRequiredMixin, is_planner
 from hubplan.exports import FORMATS, query_rows, streaming_table_response, table_response
 from hubplan.models import Job
 from hubplan.privacy import hidden_cells, visible
 from hubplan.storage import save_upload, uploads
 from hubplan.tabular import TableError
-from mapping import analysis, charts, imports, selectors, services
+from mapping import analysis, charts, imports, selectors, services, survey_jobs
 from mapping.models import SurveyImport, SurveyResponse, SurveyRound
 from mapping.survey_forms import (
     CodingForm,
@@ -409,10 +410,30 @@ class RoundDetailView(DetailView):
 
 
 # --- Import ------------------------------------------------------------------------------------
+# The steps may each land on a different web server, and the work runs on the worker
+# (mapping.survey_jobs): between requests the upload is in the upload storage
+# (PostgreSQL by default) and the session holds only its name, the headers and the
+# preview rows, the mapping and the check job's id. Nothing is kept on a server's disk.
+
+
+def _forget_upload(state: dict | None) -> None:
+    """Remove the stored upload (and its check's plain copy) of an import the planner
+    abandons: a new file replaces it."""
+    if not state or not state.get("upload"):
+        return
+    uploads().delete(state["upload"])
+    check = Job.objects.filter(pk=state.get("check") or 0, kind=survey_jobs.CHECK).first()
+    kept = (check.result.get("plain") or {}) if check else {}
+    if kept.get("name"):
+        uploads().delete(kept["name"])
 
 
 class ImportUploadView(PlannerRequiredMixin, FormView):
-    """Step 1: choose the round and the file."""
+    """Step 1: choose the round and the file.
+
+    The file goes to the upload storage; its headers and first rows are read from the
+    request's own file (a CSV only as far as those rows) and kept in the session.
+    """
 
     form_class = UploadForm
     template_name = "mapping/surveys/import_upload.html"
@@ -427,33 +448,36 @@ class ImportUploadView(PlannerRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        path = _store_upload(upload)
         try:
-            headers, _rows = imports.preview(path)
+            upload.seek(0)
+            headers, rows = imports.preview_file(upload)
         except TableError as exc:
-            path.unlink(missing_ok=True)
             form.add_error("file", str(exc))
             return self.form_invalid(form)
         if not headers:
-            path.unlink(missing_ok=True)
             form.add_error("file", _("Filen har inga rader."))
             return self.form_invalid(form)
         if imports.looks_like_shift_schedule(headers):
             # Each shift would become a respondent; the daily-rest import reads them.
-            path.unlink(missing_ok=True)
             form.add_error("file", _(imports.MSG_SHIFT_SCHEDULE))
             return self.form_invalid(form)
-        previous = self.request.session.get(SESSION_KEY)
-        if previous:
-            Path(previous["path"]).unlink(missing_ok=True)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        name = storage.save_upload(upload)
+        _forget_upload(self.request.session.get(SESSION_KEY))
         mapping = imports.guess_mapping(headers)
         profile = form.cleaned_data.get("profile")
         if profile:  # the saved columns that this file has, the guesses for the rest
             mapping.update({f: h for f, h in profile.mapping.items() if h in headers})
         self.request.session[SESSION_KEY] = {
-            "path": str(path),
+            "upload": name,
+            "sha256": digest.hexdigest(),
             "name": upload.name,
             "round": form.cleaned_data["survey_round"].pk,
+            "headers": headers,
+            "preview": rows,
             "mapping": mapping,
             "coding": profile.coding if profile else {},
             "profile": profile.name if profile else "",
@@ -462,7 +486,12 @@ class ImportUploadView(PlannerRequiredMixin, FormView):
 
 
 class ImportMapView(PlannerRequiredMixin, View):
-    """Step 2 and 3: map columns with a preview, validate the whole file, then import."""
+    """Step 2 and 3: map columns with a preview, check the whole file, then import.
+
+    The check runs as a job (``mapping.survey_check``): a POST queues it and comes back
+    here, where the page shows its progress until it is done and then its report (from
+    the job's result, so any server can show it).
+    """
 
     template_name = "mapping/surveys/import_map.html"
 
@@ -470,7 +499,7 @@ class ImportMapView(PlannerRequiredMixin, View):
         if not is_planner(request.user):  # before looking at the session
             raise PermissionDenied
         self.state = request.session.get(SESSION_KEY)
-        if not self.state or not Path(self.state["path"]).exists():
+        if not self.state or not self.state.get("upload") or "headers" not in self.state:
             messages.info(request, _("Ladda upp en fil först."))
             return redirect("surveys:import-upload")
         return super().dispatch(request, *args, **kwargs)
@@ -479,146 +508,221 @@ class ImportMapView(PlannerRequiredMixin, View):
     def survey_round(self):
         return get_object_or_404(SurveyRound, pk=self.state["round"])
 
-    def render_page(self, form, report=None, confirm=None, coding_form=None):
-        headers, rows = imports.preview(self.state["path"])
+    @cached_property
+    def check_job(self) -> Job | None:
+        """The latest check of this upload by this planner, if any."""
+        pk = self.state.get("check")
+        if not pk:
+            return None
+        return Job.objects.filter(
+            pk=pk, kind=survey_jobs.CHECK, user=self.request.user, upload=self.state["upload"]
+        ).first()
+
+    @property
+    def checked(self) -> dict | None:
+        """The finished check's result, if it checked the current mapping."""
+        job = self.check_job
+        if job is None or job.status != Job.Status.DONE:
+            return None
+        if job.params.get("mapping") != self.state["mapping"] or "report" not in job.result:
+            return None
+        return job.result
+
+    def render_page(self, form, coding_form=None):
+        report = confirm = None
+        job = self.check_job
+        result = self.checked
+        table_error = job.result.get("table_error") if job is not None else None
+        if table_error and job.status == Job.Status.DONE and not form.is_bound:
+            # The preview read only the first rows; a row further down may break the file.
+            # Said at the form, bound to the mapping it checked (an unbound form has no
+            # place for an error).
+            mapping = self.state["mapping"]
+            form = self.form({c.field: mapping.get(c.field, "") for c in imports.COLUMNS})
+            form.is_valid()
+            form.add_error(None, table_error)
+        if result is not None:
+            report = imports.report_from_result(result["report"])
+            answers = result.get("answers") or {}
+            if coding_form is None:
+                coding_form = CodingForm(
+                    initial=CodingForm.initial_for(answers, result.get("coding") or {}),
+                    answers=answers,
+                )
+            confirm = ConfirmForm(initial={"save_as": self.state.get("profile", "")})
         return render(
             self.request,
             self.template_name,
             {
                 "form": form,
-                "headers": headers,
-                "preview_rows": rows,
+                "headers": self.state["headers"],
+                "preview_rows": self.state["preview"],
                 "report": report,
                 "confirm": confirm,
                 "coding_form": coding_form,
                 "file_name": self.state["name"],
                 "round": self.survey_round,
+                "check_job": job if job is not None and job.is_active else None,
+                "check_failed": job if job is not None and job.status in _ENDED_BADLY else None,
             },
         )
 
-    def check(self, form):
-        """Validate the whole file with the current mapping and coding; the page shows the
-        report, the recoding step and the import button."""
-        try:
-            report = imports.validate_file(
-                self.state["path"], self.state["mapping"], coding=self.state.get("coding")
-            )
-        except TableError as exc:
-            # The preview read only the first rows; a row further down may break the file.
-            self.state.pop("validated", None)
-            self.request.session[SESSION_KEY] = self.state
-            form.add_error(None, str(exc))
-            return self.render_page(form)
-        self.state["validated"] = {"total": report.total_rows, "errors": report.error_count}
-        self.request.session[SESSION_KEY] = self.state
-        answers = self.state.get("answers") or {}
-        coding_form = CodingForm(
-            initial=CodingForm.initial_for(answers, self.state.get("coding") or {}),
-            answers=answers,
+    def start_check(self, params: dict):
+        """Queue the check of the whole file; the page shows it (inline in tests: done)."""
+        previous = self.check_job
+        # The last check's plain copy of an XLSX file (the mapping does not change it).
+        plain = previous.result.get("plain") if previous is not None else None
+        job = jobs.enqueue(
+            kind=survey_jobs.CHECK,
+            user=self.request.user,
+            params={
+                **params,
+                "mapping": self.state["mapping"],
+                "language": get_language(),
+                "plain": plain,
+            },
+            upload=self.state["upload"],
         )
-        confirm = ConfirmForm(initial={"save_as": self.state.get("profile", "")})
-        return self.render_page(form, report=report, confirm=confirm, coding_form=coding_form)
+        self.state["check"] = job.pk
+        self.request.session[SESSION_KEY] = self.state
+        return redirect("surveys:import-map")
+
+    def form(self, data=None):
+        return MappingForm(data, initial=self.state["mapping"], headers=self.state["headers"])
 
     def get(self, request):
-        headers, _rows = imports.preview(self.state["path"])
-        return self.render_page(MappingForm(initial=self.state["mapping"], headers=headers))
+        return self.render_page(self.form())
 
     def post(self, request):
-        headers, _rows = imports.preview(self.state["path"])
         if "import" in request.POST:
             return self.run_import(request)
         if "recode" in request.POST:
             # Step 2b: the planner's coding of each distinct answer, then the file again.
-            form = MappingForm(initial=self.state["mapping"], headers=headers)
-            coding_form = CodingForm(request.POST, answers=self.state.get("answers") or {})
+            result = self.checked
+            if result is None:
+                return redirect("surveys:import-map")
+            answers = result.get("answers") or {}
+            coding_form = CodingForm(request.POST, answers=answers)
             if not coding_form.is_valid():
-                return self.render_page(form, coding_form=coding_form)
-            self.state["coding"] = coding_form.coding()
-            return self.check(form)
-        form = MappingForm(request.POST, headers=headers)
+                return self.render_page(self.form(), coding_form=coding_form)
+            return self.start_check({"coding": coding_form.coding(), "answers": answers})
+        form = self.form(request.POST)
         if not form.is_valid():
             return self.render_page(form)
         self.state["mapping"] = form.mapping()
-        try:
-            answers = imports.answer_counts(self.state["path"], self.state["mapping"])
-        except TableError as exc:
-            form.add_error(None, str(exc))
-            return self.render_page(form)
-        self.state["answers"] = {f: [list(a) for a in values] for f, values in answers.items()}
-        # A saved profile's coding first; the guesses ("Ja, absolut" → ja) for the rest.
-        saved = imports.clean_coding(self.state.get("coding"))
-        coding: dict[str, dict[str, str]] = {}
-        for f, values in answers.items():
-            for text, _n in values:
-                code = saved.get(f, {}).get(imports.normalise_header(text))
-                if code is None:
-                    code = imports.guess_code(f, text)
-                if code is not None:
-                    coding.setdefault(f, {})[text] = code
-        self.state["coding"] = coding
-        return self.check(form)
+        # A saved profile's coding first; the job guesses ("Ja, absolut" → ja) the rest.
+        return self.start_check({"coding": self.state.get("coding") or {}})
 
     def run_import(self, request):
-        if "validated" not in self.state:
+        result = self.checked
+        if result is None:
             return redirect("surveys:import-map")
+        report = result["report"]
         confirm = ConfirmForm(request.POST)
         confirm.is_valid()
         valid_only = confirm.cleaned_data.get("valid_only", False)
-        if self.state["validated"]["errors"] and not valid_only:
+        if report["error_count"] and not valid_only:
             messages.error(
                 request,
                 _("Filen har fel. Rätta filen eller välj att importera bara de giltiga raderna."),
             )
             return redirect("surveys:import-map")
-        job = services.survey_import_start(
+        coding = result.get("coding") or {}
+        record = services.survey_import_start(
             survey_round=self.survey_round,
-            path=self.state["path"],
+            upload=self.state["upload"],
+            sha256=self.state.get("sha256", ""),
             file_name=self.state["name"],
             mapping=self.state["mapping"],
             valid_only=valid_only,
             user=request.user,
-            total_rows=self.state["validated"]["total"],
-            coding=self.state.get("coding") or {},
+            total_rows=report["total_rows"],
+            coding=coding,
+            language=get_language(),
+            plain=result.get("plain"),
         )
         name = (confirm.cleaned_data.get("save_as") or "").strip()
         if name:
             services.survey_import_profile_save(
-                name=name,
-                mapping=self.state["mapping"],
-                coding=self.state.get("coding") or {},
-                user=request.user,
+                name=name, mapping=self.state["mapping"], coding=coding, user=request.user
             )
             messages.info(request, _("Kopplingen sparades som %(name)s.") % {"name": name})
         request.session.pop(SESSION_KEY, None)
-        if job is None:
-            Path(self.state["path"]).unlink(missing_ok=True)
+        if record is None:
+            uploads().delete(self.state["upload"])
             messages.info(request, _(imports.MSG_ALREADY_IMPORTED))
             return redirect(self.survey_round)
-        return redirect(job)
+        return redirect(record)
+
+
+_ENDED_BADLY = (Job.Status.FAILED, Job.Status.CANCELLED)
+
+
+def _import_record(pk) -> SurveyImport:
+    """The import, marked failed if its job ended without it (services.survey_import_settle)."""
+    record = get_object_or_404(SurveyImport.objects.select_related("round", "user", "job"), pk=pk)
+    return services.survey_import_settle(record)
 
 
 class ImportDetailView(DetailView):
-    """The import report; while it runs, static/mapping/import_progress.js polls its progress."""
+    """The import report; while it runs, static/mapping/import_progress.js polls its
+    stage and percentage, and a planner may cancel it."""
 
     model = SurveyImport
     template_name = "mapping/surveys/import_detail.html"
     context_object_name = "job"
 
-    def get_queryset(self):
-        return SurveyImport.objects.select_related("round", "user")
+    def get_object(self, queryset=None):
+        return _import_record(self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = self.object.job
+        context["run"] = run
+        context["may_cancel"] = run is not None and run.is_active and is_planner(self.request.user)
+        return context
+
+
+def import_progress(record: SurveyImport) -> dict:
+    """The import's progress for the page's script, from its job: stage and percent."""
+    run = record.job
+    active = run is not None and run.is_active and record.status == SurveyImport.Status.RUNNING
+    percent = record.percent
+    if active:
+        percent = run.percent
+    return {
+        "status": record.status,
+        "percent": percent,
+        "processed": run.processed if active else record.processed_rows,
+        "total": run.total if active else record.total_rows,
+        "stage": run.stage if active else "",
+        "stage_label": (run.stage_label or str(jobs.STAGES["queued"])) if active else "",
+        "active": active,
+    }
 
 
 class ImportProgressView(View):
     def get(self, request, pk):
-        job = get_object_or_404(SurveyImport, pk=pk)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "percent": job.percent,
-                "processed": job.processed_rows,
-                "total": job.total_rows,
-            }
-        )
+        return JsonResponse(import_progress(_import_record(pk)))
+
+
+class ImportCancelView(PlannerRequiredMixin, View):
+    """POST: cancel the import's job; a cancelled import writes nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = _import_record(pk)
+        if record.job is None or not record.job.is_active:
+            return redirect(record)
+        run = jobs.cancel(record.job)
+        if run.status == Job.Status.CANCELLED:  # it had not started: nothing to undo
+            record.job = run
+            services.survey_import_settle(record)
+            messages.info(request, _("Importen avbröts innan den började. Inget skrevs."))
+        else:
+            messages.info(request, _("Importen avbryts. Inget av den skrivs."))
+        return redirect(record)
 
 
 class ImportTemplateView(View):

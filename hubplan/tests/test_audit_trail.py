@@ -292,8 +292,7 @@ def _import_survey(client, rows) -> None:
 def test_a_survey_import_is_in_its_history_once_started_and_once_done(
     client_for, planner, reference_data, settings
 ):
-    """Two rows, not one per chunk: progress is written as a plain UPDATE, outside the trail."""
-    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
+    """Two rows, not one per chunk: progress is the job's, outside the trail."""
     _import_survey(client_for(planner), [SURVEY_ROW] * 40)
     job = SurveyImport.objects.get()
     assert job.status == SurveyImport.Status.DONE
@@ -308,15 +307,17 @@ def test_a_failed_survey_import_keeps_its_failure_and_user_in_the_history(
     """The pages refuse a bad file before any job starts; a job that fails all the same
     (the file changed, the database refused) is marked failed by a save that the trail
     keeps, with the importing user although no request is at hand (a background job)."""
+    from django.core.files.base import ContentFile
+
+    from hubplan import storage
     from mapping import services
 
-    settings.HUBPLAN_SURVEY_IMPORT_BACKGROUND = False
     bad = SURVEY_ROW.replace("Krokoms kommun;Skola;2309", "Krokoms kommun;Skola;Atlantis")
-    path = tmp_path / "svar.csv"
-    path.write_bytes("\r\n".join([SURVEY_HEADER, SURVEY_ROW, bad, ""]).encode())
+    content = "\r\n".join([SURVEY_HEADER, SURVEY_ROW, bad, ""]).encode()
     job = services.survey_import_start(
         survey_round=SurveyRoundFactory(),
-        path=str(path),
+        upload=storage.save_upload(ContentFile(content)),
+        sha256="",
         file_name="svar.csv",
         mapping=imports.guess_mapping(SURVEY_HEADER.split(";")),
         valid_only=False,

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import storage_directory
 
 from actionplan.tests.factories import ActivityFactory, RelocationAssessmentFactory
+from hubplan import storage
 from hubplan.tests.crawl import _walk
 from hubplan.tests.fuzz import (
     PROJECT_APPS,
@@ -102,13 +103,22 @@ def _upload_survey(world, client) -> None:
     data = {c.field: "" for c in imports.COLUMNS}
     data |= imports.guess_mapping(SURVEY_CSV.decode().splitlines()[0].split(";"))
     client.post("/surveys/import/columns/", data | {"validate": "1"})
+    world["survey_state"] = client.session[survey_views.SESSION_KEY]
 
 
 def _restore_upload(world, client) -> None:
-    """An import deletes its upload; put it back so every example starts alike."""
+    """An import takes the upload out of the session (and its job deletes the stored
+    file); put both back so every example starts alike."""
     state = client.session.get(survey_views.SESSION_KEY)
-    if state:
-        Path(state["path"]).write_bytes(SURVEY_CSV)
+    if state is None and world.get("survey_state"):
+        session = client.session
+        session[survey_views.SESSION_KEY] = world["survey_state"]
+        session.save()
+        state = world["survey_state"]
+    if state and not storage.uploads().exists(state["upload"]):
+        from hubplan.models import StoredFileChunk
+
+        StoredFileChunk.objects.create(name=state["upload"], seq=0, data=SURVEY_CSV)
 
 
 HUB_BENIGN = {

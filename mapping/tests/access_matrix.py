@@ -19,6 +19,8 @@ MATRIX = {
     "surveys:import-template": read(),
     "surveys:import-detail": read(),
     "surveys:import-progress": read(),
+    # POST only: a planner cancels the import's job (the sample has none: back to its page).
+    "surveys:import-cancel": only(PLANNERS, get=405, post=302, refused=403),
     # Everyone reads RAMS and the kommun context; uploading needs Planerare.
     "surveys:rams": read_all_write(PLANNERS),
     "surveys:context": read_all_write(PLANNERS),
@@ -36,6 +38,7 @@ SAMPLE_OBJECTS = {
     "surveys:round-publish": "mapping.SurveyRound",
     "surveys:import-detail": "mapping.SurveyImport",
     "surveys:import-progress": "mapping.SurveyImport",
+    "surveys:import-cancel": "mapping.SurveyImport",
     "surveys:shift-detail": "mapping.ShiftImport",
     "surveys:shift-delete": "mapping.ShiftImport",
 }

@@ -44,6 +44,14 @@ IMPORT_TABLES = {
     "mapping_historicalsurveyimport",
     "mapping_surveyresponse",
 }
+# The steps' own working rows: the stored upload (until it is imported) and the check
+# and import jobs. They are no data of the app's, so a refusal may leave them.
+STEP_TABLES = {"hubplan_storedfilechunk", "hubplan_job"}
+
+
+def data_changed(before, after) -> list[str]:
+    return [t for t in changed_tables(before, after) if t not in STEP_TABLES]
+
 
 _digits = st.decimals(min_value=0, max_value=7, places=1)
 VALID_CELLS = {
@@ -217,18 +225,19 @@ def run_import(
     # The columns page offers the file's headers with a guessed mapping (rendering that
     # page for every example would double the run time; the steps' tests render it).
     state = client.session[survey_views.SESSION_KEY]
-    headers, _rows = imports.preview(state["path"])
+    headers = state["headers"]
     data = {c.field: state["mapping"].get(c.field, "") for c in imports.COLUMNS}
     if remap is not None and headers:  # the planner maps columns by hand, maybe wrongly
         for column, choice in zip(imports.COLUMNS, remap, strict=False):
             data[column.field] = "" if choice is None else headers[choice % len(headers)]
     data["validate"] = "1"
-    checked = client.post(COLUMNS_PAGE, data)
+    # The check is a job (inline here); the page then shows its report.
+    checked = client.post(COLUMNS_PAGE, data, follow=True)
     assert checked.status_code == 200
     report = checked.context["report"]
-    if report is None:  # a required column left unmapped: said at the field
+    if report is None:  # a required column left unmapped, or a row unreadable: said at the form
         assert checked.context["form"].errors
-        assert changed_tables(before, fingerprint()) == []
+        assert data_changed(before, fingerprint()) == []
         return
     assert report.valid_rows + report.invalid_rows == report.total_rows
     if file.clean and remap is None:
@@ -243,7 +252,7 @@ def run_import(
             name: options[codes[i % len(codes)] % len(options)] if codes else ""
             for i, (name, options) in enumerate(sorted(choices.items()))
         }
-        recoded = client.post(COLUMNS_PAGE, {**posted, "recode": "1"})
+        recoded = client.post(COLUMNS_PAGE, {**posted, "recode": "1"}, follow=True)
         assert recoded.status_code == 200
         report = recoded.context["report"]
         assert report.valid_rows + report.invalid_rows == report.total_rows
@@ -258,9 +267,9 @@ def run_import(
     written = SurveyResponse.objects.count() - answers_before
     if report.error_count and not valid_only:  # refused: the rows' errors are on the page above
         assert error_messages(done)
-        assert changed_tables(before, after) == []
+        assert data_changed(before, after) == []
         return
-    assert set(changed_tables(before, after)) <= IMPORT_TABLES
+    assert set(changed_tables(before, after)) <= IMPORT_TABLES | STEP_TABLES
     job = SurveyImport.objects.get()
     assert counts(after)["mapping_surveyimport"] == counts(before)["mapping_surveyimport"] + 1
     if job.status == SurveyImport.Status.DONE:
@@ -366,7 +375,7 @@ def test_a_broken_row_below_the_preview_is_reported_at_the_check_and_nothing_is_
     assert upload.status_code == 302
     data = {c.field: "" for c in imports.COLUMNS}
     data |= imports.guess_mapping(HEADER.split(";")) | {"validate": "1"}
-    checked = client.post(COLUMNS_PAGE, data)
+    checked = client.post(COLUMNS_PAGE, data, follow=True)
     assert checked.status_code == 200
     assert checked.context["report"] is None
     [error] = checked.context["form"].non_field_errors()
@@ -375,7 +384,7 @@ def test_a_broken_row_below_the_preview_is_reported_at_the_check_and_nothing_is_
     imported = client.post(COLUMNS_PAGE, {"import": "1", "valid_only": "on"})
     assert imported.status_code == 302
     assert imported["Location"] == COLUMNS_PAGE
-    assert changed_tables(before, fingerprint()) == []
+    assert data_changed(before, fingerprint()) == []
 
 
 def test_a_nul_character_in_a_cell_is_a_row_error_not_a_failed_import(setup):
@@ -387,7 +396,7 @@ def test_a_nul_character_in_a_cell_is_a_row_error_not_a_failed_import(setup):
     )
     data = {c.field: "" for c in imports.COLUMNS}
     data |= imports.guess_mapping([*HEADER.split(";"), "Kommentar"]) | {"validate": "1"}
-    report = client.post(COLUMNS_PAGE, data).context["report"]
+    report = client.post(COLUMNS_PAGE, data, follow=True).context["report"]
     [error] = report.errors
     assert (error.row, error.column, error.reason) == (2, "Kommentar", imports.ERR_NUL)
     client.post(COLUMNS_PAGE, {"import": "1", "valid_only": "on"})

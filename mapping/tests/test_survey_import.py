@@ -37,7 +37,8 @@ def map_columns(client, headers):
     data = {c.field: "" for c in imports.COLUMNS}
     data.update(imports.guess_mapping(headers))
     data["validate"] = "1"
-    return client.post("/surveys/import/columns/", data)
+    # The check runs as a job (inline in tests) and the page comes back with its report.
+    return client.post("/surveys/import/columns/", data, follow=True)
 
 
 def test_a_planner_imports_a_swedish_excel_csv_through_the_browser(
@@ -129,7 +130,7 @@ def test_the_import_reads_in_chunks_and_numbers_rows_across_them(tmp_path, refer
     path = tmp_path / "svar.csv"
     path.write_bytes(swedish_csv(rows))
     mapping = imports.guess_mapping(HEADER.split(";"))
-    seen = []
+    spy = ProgressSpy()
     with pytest.raises(imports.ImportRejected) as rejected:
         imports.import_file(
             path=path, survey_round=survey_round, mapping=mapping, chunksize=2, staged=False
@@ -142,12 +143,39 @@ def test_the_import_reads_in_chunks_and_numbers_rows_across_them(tmp_path, refer
         valid_only=True,
         chunksize=2,
         batch_size=4,
-        progress=seen.append,
+        progress=spy,
         staged=False,  # the row-by-row path's chunks; CSV like this goes through COPY
     )
-    assert seen == [2, 4, 6, 8, 10, 12, 14, 16]
+    # Rows are reported after every chunk, while checking and while writing.
+    assert spy.seen == [
+        ("checking", 0),
+        *[("checking", n) for n in (2, 4, 6, 8, 10, 12, 14, 16)],
+        ("writing", 0),
+        *[("writing", n) for n in (2, 4, 6, 8, 10, 12, 14, 16)],
+        ("constraints", 0),
+    ]
     assert (report.imported, report.skipped) == (15, 1)
     assert SurveyResponse.objects.count() == 15
+
+
+class ProgressSpy:
+    """Our own progress interface (hubplan.jobs.Progress's stage and advance), recording
+    what the importer reports: (stage, rows or bytes done)."""
+
+    cancelled = None
+
+    def __init__(self):
+        self.seen: list[tuple[str, int]] = []
+        self.totals: dict[str, int] = {}
+        self.name = ""
+
+    def stage(self, name, total=0):
+        self.name = name
+        self.totals[name] = total
+        self.seen.append((name, 0))
+
+    def advance(self, processed, total=None):
+        self.seen.append((self.name, processed))
 
 
 def test_xlsx_with_english_headers_in_any_order_imports(tmp_path, reference_data):
@@ -220,49 +248,17 @@ def test_the_template_downloads_with_swedish_headers(client_for, viewer):
 
 
 def test_the_progress_endpoint_reports_the_job(client_for, viewer, reference_data):
+    """An import without a job (the command's) reports its own rows."""
     job = SurveyImport.objects.create(
         round=SurveyRoundFactory(), file_sha256="0" * 64, total_rows=200, processed_rows=50
     )
     data = client_for(viewer).get(f"/surveys/imports/{job.pk}/progress/").json()
-    assert data == {"status": "running", "percent": 25, "processed": 50, "total": 200}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_background_import_reports_progress_without_locking_itself_out(tmp_path, reference_data):
-    """The web path: rows go in on one connection while progress is written on a second.
-
-    The job row used to be saved inside the import's transaction, so the progress
-    update waited on that row lock for ever. The import runs in a thread here so a
-    regression fails the test instead of hanging it.
-    """
-    import threading
-
-    from mapping import services
-
-    survey_round = SurveyRoundFactory()
-    path = tmp_path / "svar.csv"
-    path.write_bytes(swedish_csv(ROWS))
-    job = SurveyImport.objects.create(
-        round=survey_round,
-        file_name="svar.csv",
-        file_sha256=imports.file_sha256(path),
-        valid_only=False,
-        total_rows=len(ROWS),
-    )
-    worker = threading.Thread(
-        target=services.run_import_job,
-        kwargs={
-            "job_id": job.pk,
-            "path": str(path),
-            "mapping": imports.guess_mapping(HEADER.split(";")),
-            "valid_only": False,
-            "background": True,
-        },
-        daemon=True,
-    )
-    worker.start()
-    worker.join(timeout=30)
-    assert not worker.is_alive(), "the import is stuck waiting for its own progress row"
-    job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.row_count) == (SurveyImport.Status.DONE, 3, 3)
-    assert SurveyResponse.objects.filter(round=survey_round).count() == 3
+    assert data == {
+        "status": "running",
+        "percent": 25,
+        "processed": 50,
+        "total": 200,
+        "stage": "",
+        "stage_label": "",
+        "active": False,
+    }

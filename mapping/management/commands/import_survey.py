@@ -81,7 +81,7 @@ class Command(BaseCommand):
                     valid_only=valid_only,
                     file_name=str(path).rsplit("/", 1)[-1],
                     chunksize=chunksize,
-                    progress=lambda n: self.stderr.write(f"{n} rader …"),
+                    progress=_Printer(self.stderr),
                     coding=coding,
                 )
         except imports.ImportRejected as exc:
@@ -96,3 +96,23 @@ class Command(BaseCommand):
         if report.skipped:
             for lean in imports.leaning_lines(report):
                 self.stdout.write(lean)
+
+
+class _Printer:
+    """The import's progress on stderr: each stage as it starts, the rows as they go in."""
+
+    cancelled = None
+
+    def __init__(self, out):
+        self.out = out
+        self.name = ""
+
+    def stage(self, name: str, total: int = 0) -> None:
+        from hubplan.jobs import stage_label
+
+        self.name = name
+        self.out.write(f"{stage_label(name)} …")
+
+    def advance(self, processed: int, total: int | None = None) -> None:
+        if self.name == "writing" and processed:
+            self.out.write(f"{processed} rader …")
