@@ -373,3 +373,25 @@ def test_a_stamp_changes_only_when_a_write_commits_and_writers_never_wait_for_ea
         assert stamp_seen_by_other() == after_both
     finally:
         other.close()
+
+
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+@pytest.mark.django_db
+def test_a_cache_other_than_the_database_reads_the_stamps_and_the_entry_apart(
+    client_for, viewer, reference_data, settings, django_assert_num_queries
+):
+    """As with Redis (CACHE_URL): no get_beside, the stamps are a query and the entry is not."""
+    settings.CACHES = {"default": {**LOCMEM, "LOCATION": "d"}, "pages": {**LOCMEM, "LOCATION": "p"}}
+    build()
+    client = client_for(viewer)
+    client.get("/plan/")
+    with django_assert_num_queries(CACHED_QUERIES + PART_QUERIES["home"]):
+        first = client.get("/").content.decode()
+    with django_assert_num_queries(CACHED_QUERIES):
+        assert figure(client.get("/").content.decode(), "hubs_open") == "1"
+    Hub.objects.filter(status=Hub.Status.PLANNED).update(status=Hub.Status.OPEN)
+    after = client.get("/").content.decode()
+    assert int(figure(after, "hubs_open")) > int(figure(first, "hubs_open"))
+    assert as_of(after) > as_of(first)
