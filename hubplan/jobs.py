@@ -90,22 +90,24 @@ class JobCancelled(Exception):
 
 # What each kind is called on its page.
 LABELS: dict[str, str] = {}
-# Called (in the reaper's transaction) for a job of the kind found dead.
-ON_STALLED: dict[str, Callable[[Job], None]] = {}
+# Called for a job of the kind that failed without its handler saying so.
+ON_FAILED: dict[str, Callable[[Job], None]] = {}
 
 
-def register(kind: str, label=None, on_stalled=None) -> Callable[[Handler], Handler]:
+def register(kind: str, label=None, on_failed=None) -> Callable[[Handler], Handler]:
     """Register the handler that runs jobs of ``kind`` (used as a decorator).
 
-    ``on_stalled(job)`` runs when :func:`reap_stalled` marks a job of the kind failed
-    because its worker died: the place to end a domain record that mirrors the job.
+    ``on_failed(job)`` runs when a job of the kind failed without its handler saying
+    so: :func:`reap_stalled` found its worker dead, or the handler raised an unexpected
+    error (the database went away under it). The place to end a domain record that
+    mirrors the job, such as a survey import left "pågår".
     """
 
     def decorate(handler: Handler) -> Handler:
         HANDLERS[kind] = handler
         LABELS[kind] = label or kind
-        if on_stalled is not None:
-            ON_STALLED[kind] = on_stalled
+        if on_failed is not None:
+            ON_FAILED[kind] = on_failed
         return handler
 
     return decorate
@@ -383,6 +385,10 @@ def run_job(job_id: int) -> None:
         else:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             _finish(job, Job.Status.FAILED, MSG_CRASHED % {"error": type(exc).__name__})
+            try:
+                _on_failed(job)
+            except DatabaseError:  # still away: the record waits for the next attempt
+                logger.warning("job %s: its on_failed hook could not run", job.pk)
         if not live:
             raise
     else:
@@ -437,7 +443,7 @@ def _finish(job: Job, status: str, message: str, *, result=None, output: str = "
 def reap_stalled(now=None) -> int:
     """Mark running jobs whose heartbeat stopped as failed; returns how many.
 
-    Each kind's ``on_stalled`` hook (see :func:`register`) then runs for its jobs, so
+    Each kind's ``on_failed`` hook (see :func:`register`) then runs for its jobs, so
     a domain record that mirrors its job (a survey import's "pågår") ends failed too.
     """
     now = now or timezone.now()
@@ -451,9 +457,13 @@ def reap_stalled(now=None) -> int:
         for job in dead:
             job.status, job.message, job.finished = Job.Status.FAILED, str(MSG_STALLED), now
             job.save(update_fields=["status", "message", "finished"])
-            if hook := ON_STALLED.get(job.kind):
-                hook(job)
+            _on_failed(job)
     return len(dead)
+
+
+def _on_failed(job: Job) -> None:
+    if hook := ON_FAILED.get(job.kind):
+        hook(job)
 
 
 def stage_label(code: str) -> str:

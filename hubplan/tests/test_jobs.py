@@ -112,7 +112,9 @@ def test_a_failed_job_whose_file_is_gone_cannot_be_retried(planner):
 
 
 def test_a_crashing_handler_fails_the_job_with_a_message_that_names_no_data(planner, settings):
-    @jobs.register("test_crash")
+    hooked = []
+
+    @jobs.register("test_crash", on_failed=hooked.append)
     def crash(job, progress):
         raise ValueError("a cell value that must not reach the page")
 
@@ -122,7 +124,8 @@ def test_a_crashing_handler_fails_the_job_with_a_message_that_names_no_data(plan
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.message == "Jobbet misslyckades av ett fel i servern (ValueError). Inget skrevs."
-    del jobs.HANDLERS["test_crash"]
+    assert [j.pk for j in hooked] == [job.pk]
+    del jobs.HANDLERS["test_crash"], jobs.ON_FAILED["test_crash"]
 
 
 def test_progress_weights_stages_into_one_percentage_that_never_says_100_while_running():
@@ -157,7 +160,7 @@ def test_stored_files_round_trip_in_chunks_and_stale_ones_are_removed(planner):
 
 def test_the_reaper_runs_the_kinds_hook_so_a_mirroring_record_ends_too(planner):
     ended = []
-    jobs.register("test_mirrored", on_stalled=lambda job: ended.append((job.pk, job.status)))(
+    jobs.register("test_mirrored", on_failed=lambda job: ended.append((job.pk, job.status)))(
         lambda job, progress: None
     )
     dead = Job.objects.create(
@@ -169,4 +172,4 @@ def test_the_reaper_runs_the_kinds_hook_so_a_mirroring_record_ends_too(planner):
     assert jobs.reap_stalled() == 1
     assert ended == [(dead.pk, Job.Status.FAILED)]
     assert jobs.reap_stalled() == 0  # once
-    del jobs.HANDLERS["test_mirrored"], jobs.ON_STALLED["test_mirrored"]
+    del jobs.HANDLERS["test_mirrored"], jobs.ON_FAILED["test_mirrored"]
