@@ -8,6 +8,7 @@ worker calls; the last test sends the whole journey through a real worker proces
 from __future__ import annotations
 
 import tempfile
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -393,3 +394,50 @@ def test_on_the_worker_the_journey_runs_as_jobs_and_the_page_shows_the_stages(
     assert SurveyResponse.objects.filter(round=survey_round).count() == 20_000
     assert seen  # a stage was shown while it ran (which ones depends on the machine's speed)
     assert seen <= {"", "reading", "checking", "writing", "constraints"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_worker_a_planner_cancels_a_running_import_and_nothing_is_written(
+    client_for, planner, reference_data, settings, tmp_path
+):
+    """The cancel reaches a running import (the heartbeat cancels its statement) within
+    seconds, the round gets none of the rows, and the import says it was cancelled."""
+    from hubplan.tests.processes import child_env, wait_until, worker
+
+    settings.HUBPLAN_JOBS_INLINE = False
+    survey_round = SurveyRoundFactory()
+    rows = 200_000  # about 17 MB: some seconds of COPY and INSERT on any machine
+    record = services.survey_import_start(
+        survey_round=survey_round,
+        upload=storage.save_upload(ContentFile(_big_csv(rows))),
+        sha256="",
+        file_name="svar.csv",
+        mapping=imports.guess_mapping(HEADER.split(";")),
+        valid_only=False,
+        user=planner,
+        total_rows=rows,
+    )
+    client = client_for(planner)
+    with worker(tmp_path / "worker.log", env=child_env()):
+        wait_until(
+            lambda: Job.objects.get(pk=record.job_id).stage in ("reading", "checking", "writing"),
+            deadline=60,
+            what="the import to start",
+            every=0.05,
+        )
+        response = client.post(f"/surveys/imports/{record.pk}/cancel/", follow=True)
+        assert "Importen avbryts. Inget av den skrivs." in response.content.decode()
+        cancelled = time.monotonic()
+        wait_until(
+            lambda: Job.objects.get(pk=record.job_id).status not in Job.ACTIVE,
+            deadline=60,
+            what="the cancel",
+        )
+        took = time.monotonic() - cancelled
+    job = Job.objects.get(pk=record.job_id)
+    record.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED, job.message
+    assert took < 15, took
+    assert SurveyResponse.objects.filter(round=survey_round).count() == 0
+    assert record.status == SurveyImport.Status.FAILED
+    assert record.message == "Importen avbröts på begäran. Inget skrevs."
