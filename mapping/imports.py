@@ -1037,18 +1037,18 @@ def _import_staged(
 # dimensions summed or selected): mapping.scb. Imported lazily, since it uses this module.
 
 
-def import_rams(path: str | Path, *, choice=None, on_write=None) -> Report:
+def import_rams(path: str | Path, *, choice=None, progress=None) -> Report:
     """SCB RAMS commuting flows (bostadskommun × arbetsställekommun × år); see mapping.scb."""
     from mapping import scb
 
-    return scb.import_rams(path, choice=choice, on_write=on_write)
+    return scb.import_rams(path, choice=choice, progress=progress)
 
 
-def import_context(path: str | Path, *, choice=None, on_write=None) -> Report:
+def import_context(path: str | Path, *, choice=None, progress=None) -> Report:
     """BE0101 migration and recruitment needs per kommun and år; see mapping.scb."""
     from mapping import scb
 
-    return scb.import_context(path, choice=choice, on_write=on_write)
+    return scb.import_context(path, choice=choice, progress=progress)
 
 
 # --- Rows left out ----------------------------------------------------------------------------

@@ -522,7 +522,7 @@ ERR_DUPLICATE = gettext_noop(
 
 
 def collapse(
-    table: Table, choice: Choice, key_of, report, *, row_error, describe
+    table: Table, choice: Choice, key_of, report, *, row_error, describe, progress=None
 ) -> dict[tuple, Figure]:
     """key → Figure after the choice: selected values kept, summed dimensions added up.
 
@@ -569,7 +569,11 @@ def collapse(
     with_parts = {d for d in summed if any(not is_total(v) for v in table.dims[d])}
     seen: dict[tuple, int] = {}
     out: dict[tuple, Figure] = {}
-    for cell in table.cells:
+    if progress is not None:
+        progress.stage("checking", total=len(table.cells))
+    for n, cell in enumerate(table.cells):
+        if progress is not None and n % PROGRESS_CELLS == 0:
+            progress.advance(n)
         if any(_fold(cell.dims[d]) != v for d, v in select.items()):
             continue
         total = next((cell.dims[d] for d in with_parts if is_total(cell.dims[d])), None)
@@ -619,6 +623,22 @@ class ScbReport(Report):
 
     def lines(self) -> list[str]:
         return self.notes + (super().lines() if not self.ok else [])
+
+
+# A job's progress is told every this many figures checked (a national RAMS year has 84 100).
+PROGRESS_CELLS = 5_000
+
+
+def _upsert(model, objs: list, *, progress, done: int = 0, **conflict) -> int:
+    """``bulk_create(update_conflicts=True)`` in batches, the job's progress told after
+    each (``done`` rows written before these); returns the rows written so far."""
+    for start in range(0, len(objs), BATCH_ROWS):
+        model.objects.bulk_create(
+            objs[start : start + BATCH_ROWS], update_conflicts=True, **conflict
+        )
+        if progress is not None:
+            progress.advance(done + min(start + BATCH_ROWS, len(objs)))
+    return done + len(objs)
 
 
 def _row_error(row, column, value, reason) -> RowError:
@@ -736,12 +756,12 @@ def _year(cell: Cell, table: Table, report, *, low: int, column: str) -> int | N
 
 
 @transaction.atomic
-def import_rams(path: str | Path, *, choice: Choice | None = None, on_write=None) -> ScbReport:
+def import_rams(path: str | Path, *, choice: Choice | None = None, progress=None) -> ScbReport:
     """SCB RAMS (AM0207/AM0210) commuting: bostadskommun × arbetsställekommun × år, upserted.
 
     Long (one row per pair), years as columns, or the matrix (workplaces as columns).
-    Nothing is written unless the whole file is valid. ``on_write(n)`` is called with
-    the number of rows before they are written (a job reports its writing stage).
+    Nothing is written unless the whole file is valid. ``progress`` (a job's
+    :class:`hubplan.jobs.Progress`) is told the checking and writing stages as they go.
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("home", "work", "kommun", "year"))
@@ -800,7 +820,9 @@ def import_rams(path: str | Path, *, choice: Choice | None = None, on_write=None
             "y": key[2],
         }
 
-    figures = collapse(table, choice, key_of, report, row_error=_row_error, describe=describe)
+    figures = collapse(
+        table, choice, key_of, report, row_error=_row_error, describe=describe, progress=progress
+    )
     _finish(report, table, sum(1 for f in figures.values() if f.value is None))
     report.valid_rows = report.total_rows if report.ok else 0
     if not report.ok:
@@ -812,12 +834,12 @@ def import_rams(path: str | Path, *, choice: Choice | None = None, on_write=None
         for (h, w, y), f in figures.items()
         if f.value is not None
     ]
-    if on_write:
-        on_write(len(objs))
-    CommutingFlow.objects.bulk_create(
+    if progress is not None:
+        progress.stage("writing", total=len(objs))
+    _upsert(
+        CommutingFlow,
         objs,
-        batch_size=BATCH_ROWS,
-        update_conflicts=True,
+        progress=progress,
         unique_fields=["home_municipality", "workplace_municipality", "year"],
         update_fields=["commuters"],
     )
@@ -826,13 +848,13 @@ def import_rams(path: str | Path, *, choice: Choice | None = None, on_write=None
 
 
 @transaction.atomic
-def import_context(path: str | Path, *, choice: Choice | None = None, on_write=None) -> ScbReport:
+def import_context(path: str | Path, *, choice: Choice | None = None, progress=None) -> ScbReport:
     """Kommun context: BE0101 migration (inflyttningar, utflyttningar) and recruitment needs.
 
     Migration comes as SCB writes it (measures as a stub column "tabellinnehåll" or in
     the headings, "Inflyttningar 2021"), or as the app's template (kommun; år;
     inflyttade; utflyttade). Recruitment: kommun, år, sektor, rekryteringsbehov.
-    ``on_write(n)`` is called as in :func:`import_rams`.
+    ``progress`` as in :func:`import_rams`.
     """
     choice = choice or Choice()
     report, table, resolve = _start(path, ("kommun", "year", "sector", "measure"), measures=True)
@@ -919,7 +941,9 @@ def import_context(path: str | Path, *, choice: Choice | None = None, on_write=N
             "m": key[0],
         }
 
-    figures = collapse(table, choice, key_of, report, row_error=_row_error, describe=describe)
+    figures = collapse(
+        table, choice, key_of, report, row_error=_row_error, describe=describe, progress=progress
+    )
     migration: dict[tuple, dict[str, Figure]] = defaultdict(dict)
     needs = []
     for key, figure in figures.items():
@@ -980,19 +1004,20 @@ def import_context(path: str | Path, *, choice: Choice | None = None, on_write=N
         for f, (code, year, sector) in needs
         if f.value is not None
     ]
-    if on_write:
-        on_write(len(migrations) + len(recruitment))
-    MunicipalityMigration.objects.bulk_create(
+    if progress is not None:
+        progress.stage("writing", total=len(migrations) + len(recruitment))
+    done = _upsert(
+        MunicipalityMigration,
         migrations,
-        batch_size=BATCH_ROWS,
-        update_conflicts=True,
+        progress=progress,
         unique_fields=["municipality", "year"],
         update_fields=["in_migration", "out_migration"],
     )
-    RecruitmentNeed.objects.bulk_create(
+    _upsert(
+        RecruitmentNeed,
         recruitment,
-        batch_size=BATCH_ROWS,
-        update_conflicts=True,
+        progress=progress,
+        done=done,
         unique_fields=["municipality", "year", "sector"],
         update_fields=["needed"],
     )

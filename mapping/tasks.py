@@ -87,11 +87,9 @@ def _scb_import(job: Job, progress: jobs.Progress, *, which: str) -> None:
     with storage.local_copy(job.upload) as path:
         progress.stage("checking")
         try:
-            # One transaction inside the importer: a cancel (progress.stage raises)
+            # One transaction inside the importer: a cancel (progress.advance raises)
             # or a failure anywhere leaves nothing written.
-            report = importer(
-                path, choice=choice, on_write=lambda n: progress.stage("writing", total=n)
-            )
+            report = importer(path, choice=choice, progress=progress)
         except TableError as exc:
             uploads.delete(job.upload)
             raise jobs.JobFailed(

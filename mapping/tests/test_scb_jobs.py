@@ -254,3 +254,42 @@ def test_an_unreadable_file_fails_the_job_with_the_readers_message(
     assert page.context["errors"] == [job.message]
     assert _stored_files() == 0
     assert not jobs.can_retry(job)
+
+
+class _Recorder:
+    """Records what an importer tells a job's progress (the Progress API's two calls)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def stage(self, name, total=0):
+        self.calls.append(("stage", name, total))
+
+    def advance(self, done, total=None):
+        self.calls.append(("advance", done))
+
+
+@pytest.mark.django_db
+def test_the_importer_reports_checking_and_writing_as_it_goes(
+    reference_data, tmp_path, monkeypatch
+):
+    """18 × 18 kommuner: 324 figures checked and 324 rows written, told in steps."""
+    from mapping import scb
+    from mapping.models import Municipality
+
+    monkeypatch.setattr(scb, "PROGRESS_CELLS", 100)
+    monkeypatch.setattr(scb, "BATCH_ROWS", 100)
+    names = [
+        f"{c} {n}" for c, n in Municipality.objects.order_by("code").values_list("code", "name")
+    ][:18]
+    rows = [[home] + [str(i + j) for j in range(18)] for i, home in enumerate(names)]
+    path = tmp_path / "matrix.csv"
+    path.write_bytes(pxweb_csv(["bostadskommun", *names], rows, title="Pendling 2022"))
+    recorder = _Recorder()
+    report = scb.import_rams(path, progress=recorder)
+    assert report.ok, report.lines()
+    assert report.imported == 324
+    checking = [("stage", "checking", 324)] + [("advance", n) for n in (0, 100, 200, 300)]
+    writing = [("stage", "writing", 324)] + [("advance", n) for n in (100, 200, 300, 324)]
+    assert recorder.calls == checking + writing
+    assert CommutingFlow.objects.count() == 324
