@@ -420,9 +420,9 @@ def _finish(job: Job, status: str, message: str, *, result=None, output: str = "
     :func:`reap_stalled` finds its heartbeat stopped.
     """
     job.status = status
-    job.message = (message or "").replace("\x00", "")
+    job.message = (message or "").replace("\x00", "\u2400")
     if result is not None:
-        job.result = result
+        job.result = json_safe(result)
     job.output = output or job.output
     job.finished = timezone.now()
     if status == Job.Status.DONE:
@@ -438,6 +438,18 @@ def _finish(job: Job, status: str, message: str, *, result=None, output: str = "
             logger.warning("job %s: could not record its end (attempt %d)", job.pk, attempt + 1)
             connection.close()
             time.sleep(1 + attempt)
+
+
+def json_safe(value):
+    """``value`` with every NUL in its strings shown as ␀: PostgreSQL's jsonb and text
+    cannot hold a NUL, and a report may quote a file's cell that has one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\u2400")
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def reap_stalled(now=None) -> int:

@@ -173,3 +173,13 @@ def test_the_reaper_runs_the_kinds_hook_so_a_mirroring_record_ends_too(planner):
     assert ended == [(dead.pk, Job.Status.FAILED)]
     assert jobs.reap_stalled() == 0  # once
     del jobs.HANDLERS["test_mirrored"], jobs.ON_FAILED["test_mirrored"]
+
+
+def test_a_nul_in_a_report_is_stored_as_a_visible_sign(planner):
+    @jobs.register("test_nul")
+    def nul(job, progress):
+        raise jobs.JobFailed("fel i \x00cellen", result={"lines": ["rad 2: \x00"]})
+
+    job = jobs.enqueue(kind="test_nul", user=planner)
+    assert (job.message, job.result) == ("fel i ␀cellen", {"lines": ["rad 2: ␀"]})
+    del jobs.HANDLERS["test_nul"]
