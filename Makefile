@@ -37,8 +37,11 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Two test processes (pytest-xdist), one per core of the CI machine, each with its own
+# test database; TEST_PROCESSES=0 runs the suite in one process.
+TEST_PROCESSES ?= 2
 test: install lint migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 0,$(TEST_PROCESSES)),,-n $(TEST_PROCESSES))
 
 lint: install
 	$(BIN)/ruff check .
