@@ -5,7 +5,8 @@ same SECRET_KEY) on the test database, asked over HTTP as a browser and a script
 
 - the API's rate limit is counted across both (the shared database cache);
 - a page part cached by A shows a hub created through B's form on A's next view;
-- a session signed in on A is signed in on B.
+- a session signed in on A is signed in on B;
+- a survey file uploaded on A is mapped and checked on B and imported by a worker.
 
 Committed data (``transactional_db``): the servers see only what is committed.
 """
@@ -136,3 +137,82 @@ def test_a_session_signed_in_on_a_is_signed_in_on_b(servers, planner_with_passwo
     assert "Logga ut" in on_b.text
     # Without the session cookie B sends to the login page: it was the cookie that did it.
     assert requests.get(f"{b}/", allow_redirects=False, timeout=30).status_code == 302
+
+
+def test_a_survey_file_uploaded_on_a_is_mapped_on_b_and_imported_by_the_worker(
+    servers, planner_with_password, reference_data, settings, tmp_path
+):
+    """The whole survey import over three processes: nothing of it lives on one server.
+
+    The file (2 000 rows, as Swedish Excel writes it) is uploaded to A, its columns are
+    mapped and checked through B (the check runs on the worker), and the import is
+    started on A again and written by the worker.
+    """
+    from hubplan import bench
+    from mapping.imports import COLUMNS
+    from mapping.models import SurveyImport, SurveyResponse
+    from mapping.tests.factories import SurveyRoundFactory
+
+    a, b = servers
+    survey_round = SurveyRoundFactory(name="Tvåserverenkäten")
+    path = tmp_path / "enkat.csv"
+    bench.write_survey_csv(path, 2000)
+    browser = requests.Session()
+    _log_in(browser, a, planner_with_password.username)
+    with processes.worker(tmp_path / "worker.log"):
+        page = browser.get(f"{a}/surveys/import/")
+        with open(path, "rb") as fh:
+            uploaded = browser.post(
+                f"{a}/surveys/import/",
+                data={
+                    "survey_round": survey_round.pk,
+                    "csrfmiddlewaretoken": _form_token(page.text),
+                },
+                files={"file": ("enkat.csv", fh, "text/csv")},
+                allow_redirects=False,
+            )
+        assert uploaded.status_code == 302, uploaded.text[:3000]
+        assert uploaded.headers["Location"] == "/surveys/import/columns/"
+        # Server B has the upload: its column page shows the file's headers.
+        columns = browser.get(f"{b}/surveys/import/columns/")
+        assert columns.status_code == 200
+        assert "Ladda upp en fil först" not in columns.text
+        mapping = {c.field: c.header for c in COLUMNS}
+        checked = browser.post(
+            f"{b}/surveys/import/columns/",
+            data={**mapping, "csrfmiddlewaretoken": _form_token(columns.text)},
+            allow_redirects=False,
+        )
+        assert checked.status_code == 302, checked.text[:3000]
+        # The worker checks the whole file; B shows the report when it is done.
+        report = processes.wait_until(
+            lambda: (
+                (p := browser.get(f"{b}/surveys/import/columns/"))
+                and 'name="import"' in p.text
+                and p
+            ),
+            deadline=90,
+            what="the check's report on B",
+            every=0.5,
+        )
+        started = browser.post(
+            f"{a}/surveys/import/columns/",
+            data={"import": "1", "csrfmiddlewaretoken": _form_token(report.text)},
+            allow_redirects=False,
+        )
+        assert started.status_code == 302, started.text[:3000]
+        record = SurveyImport.objects.get(round=survey_round)
+        assert started.headers["Location"] == record.get_absolute_url()
+        processes.wait_until(
+            lambda: SurveyImport.objects.get(pk=record.pk).status != SurveyImport.Status.RUNNING,
+            deadline=90,
+            what="the import on the worker",
+            every=0.5,
+        )
+    record.refresh_from_db()
+    assert (record.status, record.row_count) == (SurveyImport.Status.DONE, 2000), record.message
+    assert SurveyResponse.objects.filter(round=survey_round).count() == 2000
+    # Either server shows the import's report: 2 000 rows imported (Swedish thousands).
+    for server in (a, b):
+        shown = browser.get(f"{server}{record.get_absolute_url()}").text
+        assert re.search(r"Importerade rader</dt><dd[^>]*>2\s000<", shown), shown[:3000]
