@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from hubplan.tabular import XLSX_MAGIC, TableError, csv_layout, read_table
@@ -448,11 +448,11 @@ def _stage_copy(plain: Plain, mapping, coding, clock, progress, reading_from) ->
 
 
 def _cancelled(exc: BaseException) -> bool:
-    """The error of a statement the job's heartbeat cancelled (not a file PostgreSQL
-    could not read): it must end the job, not send the file down the row path."""
-    return any(
-        isinstance(e, psycopg.errors.QueryCanceled) for e in (exc, exc.__cause__, exc.__context__)
-    )
+    """Not a file PostgreSQL could not read, but a statement the job's heartbeat
+    cancelled or a connection that went away (a restart, a terminated backend): it
+    must end the job, not send the file down the row path (minutes for a big file)."""
+    gone = (psycopg.OperationalError, psycopg.InterfaceError, OperationalError, InterfaceError)
+    return any(isinstance(e, gone) for e in (exc, exc.__cause__, exc.__context__))
 
 
 def _stage_plain(

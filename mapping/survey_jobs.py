@@ -1,8 +1,10 @@
 """The survey import's long work as jobs on the worker (:mod:`hubplan.jobs`).
 
-Two kinds, both reading the upload from the upload storage (PostgreSQL by default),
+Three kinds, all reading the upload from the upload storage (PostgreSQL by default),
 so the steps of an import may land on different web servers and the work on the worker:
 
+- ``mapping.survey_inspect``: a large XLSX file's headers and first rows for the
+  column step (reading a workbook takes too long for the upload's request).
 - ``mapping.survey_check``: the whole file checked with the planner's column mapping
   and value coding (:func:`mapping.imports.validate_file`), and on the first check the
   coded columns' answers counted for the recoding step. Nothing is written; the report
@@ -29,6 +31,7 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -38,6 +41,7 @@ from hubplan import jobs, storage
 from hubplan.models import Job
 from hubplan.tabular import XLSX_MAGIC, TableError
 
+INSPECT = "mapping.survey_inspect"
 CHECK = "mapping.survey_check"
 IMPORT = "mapping.survey_import"
 # Report lines kept in a job's result for the generic job page.
@@ -76,6 +80,62 @@ def _final(job: Job) -> None:
     """A job that cannot succeed as it is (its file has errors): no retry offered."""
     job.params = {**job.params, "final": True}
     Job.objects.filter(pk=job.pk).update(params=job.params)
+
+
+@jobs.register(INSPECT, label=gettext_lazy("Läsning av enkätfil"))
+def survey_inspect(job: Job, progress: jobs.Progress) -> None:
+    """Read a large XLSX file's headers and first rows for the column step.
+
+    calamine reads a workbook whole (a 300 000-row sheet takes about ten seconds),
+    too long for the upload's request: the worker reads it once, into the plain copy
+    the check and the import then use (``result["plain"]``), and the preview comes
+    from that copy's first rows. A file without rows, a shift list or an unreadable
+    file fails the job with the upload step's own message; its upload is removed.
+    """
+    from mapping import imports, staged_import
+
+    with _language(job):
+        progress.stages({"reading": 100})
+        if not job.upload or not storage.uploads().exists(job.upload):
+            raise jobs.JobFailed(str(MSG_FILE_GONE))
+        progress.stage("reading", total=staged_import.READ_UNITS)
+        with (
+            storage.local_copy(job.upload, suffix=_suffix(job)) as path,
+            tempfile.TemporaryDirectory(prefix="hubplan-plain-") as directory,
+        ):
+            try:
+                plain = staged_import.plain_copy(path, directory, progress)
+                headers, rows = imports.preview(plain.path)
+                headers = plain.headers  # the names the check will see, exactly
+            except staged_import.Declined as exc:
+                _refuse(job, str(exc))
+            except TableError as exc:
+                _refuse(job, str(exc))
+            if not headers:
+                _refuse(job, _("Filen har inga rader."))
+            if imports.looks_like_shift_schedule(headers):
+                _refuse(job, _(imports.MSG_SHIFT_SCHEDULE))
+            with open(plain.path, "rb") as fh:
+                kept = {
+                    "name": storage.save_upload(File(fh)),
+                    "headers": plain.headers,
+                    "header_row": plain.header_row,
+                }
+        progress.result = _json_safe(
+            {
+                "headers": headers,
+                "preview": rows,
+                "plain": kept,
+                "next": reverse("surveys:import-map"),
+            }
+        )
+
+
+def _refuse(job: Job, message: str):
+    """The upload step's refusal, from the worker: the file is of no use."""
+    _final(job)
+    _forget_upload(job)
+    raise jobs.JobFailed(_json_safe(message), result={"next": reverse("surveys:import-upload")})
 
 
 @jobs.register(CHECK, label=gettext_lazy("Kontroll av enkätfil"))
@@ -160,7 +220,22 @@ def survey_check(job: Job, progress: jobs.Progress) -> None:
         progress.message = str(lines[0])
 
 
-@jobs.register(IMPORT, label=gettext_lazy("Import av enkätsvar"))
+def _import_abandoned(job: Job) -> None:
+    """The import's job died without a word (its worker killed, the database gone): the
+    record says so too, instead of staying "pågår"; the round holds none of its rows."""
+    from mapping import services
+    from mapping.models import SurveyImport
+
+    record = SurveyImport.objects.filter(pk=job.params.get("survey_import")).first()
+    if record is not None and record.status not in (
+        SurveyImport.Status.DONE,
+        SurveyImport.Status.FAILED,
+    ):
+        record._history_user = job.user
+        services.survey_import_failed(record, job.message)
+
+
+@jobs.register(IMPORT, label=gettext_lazy("Import av enkätsvar"), on_failed=_import_abandoned)
 def survey_import(job: Job, progress: jobs.Progress) -> None:
     """Import the checked file into its round; ``params["survey_import"]`` names the record.
 
@@ -229,9 +304,11 @@ def survey_import(job: Job, progress: jobs.Progress) -> None:
             if cancelled:
                 services.survey_import_failed(record, str(services.MSG_CANCELLED))
                 raise jobs.JobCancelled from None
-            services.survey_import_failed(
-                record, _("Importen misslyckades: %(error)s") % {"error": type(exc).__name__}
-            )
+            # With the database away this fails too: the on_failed hook ends it later.
+            with contextlib.suppress(DatabaseError):
+                services.survey_import_failed(
+                    record, _("Importen misslyckades: %(error)s") % {"error": type(exc).__name__}
+                )
             raise
         _forget_upload(job)
         progress.message = report.message

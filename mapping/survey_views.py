@@ -30,7 +30,7 @@ from hubplan.exports import FORMATS, query_rows, streaming_table_response, table
 from hubplan.models import Job
 from hubplan.privacy import hidden_cells, visible
 from hubplan.storage import save_upload, uploads
-from hubplan.tabular import TableError
+from hubplan.tabular import XLSX_MAGIC, TableError
 from mapping import analysis, charts, imports, selectors, services, survey_jobs
 from mapping.models import SurveyImport, SurveyResponse, SurveyRound
 from mapping.survey_forms import (
@@ -423,9 +423,29 @@ def _forget_upload(state: dict | None) -> None:
         return
     uploads().delete(state["upload"])
     check = Job.objects.filter(pk=state.get("check") or 0, kind=survey_jobs.CHECK).first()
-    kept = (check.result.get("plain") or {}) if check else {}
-    if kept.get("name"):
-        uploads().delete(kept["name"])
+    for kept in ((check.result.get("plain") if check else None), state.get("plain")):
+        if kept and kept.get("name"):
+            uploads().delete(kept["name"])
+
+
+# An XLSX file larger than this is read on the worker (mapping.survey_inspect): calamine
+# reads a workbook whole, about ten seconds for 300 000 rows.
+INSPECT_XLSX_BYTES = 2 * 1024 * 1024
+
+
+def _inspected(request, state: dict, job: Job) -> bool:
+    """Take a finished inspection's headers, preview and guessed mapping into the session."""
+    if job.status != Job.Status.DONE:
+        return False
+    headers = job.result["headers"]
+    mapping = imports.guess_mapping(headers)
+    saved = state.pop("profile_mapping", None) or {}
+    mapping.update({f: h for f, h in saved.items() if h in headers})
+    state.update(
+        headers=headers, preview=job.result["preview"], mapping=mapping, plain=job.result["plain"]
+    )
+    request.session[SESSION_KEY] = state
+    return True
 
 
 class ImportUploadView(PlannerRequiredMixin, FormView):
@@ -448,6 +468,44 @@ class ImportUploadView(PlannerRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        upload.seek(0)
+        large_xlsx = upload.read(len(XLSX_MAGIC)) == XLSX_MAGIC and upload.size > INSPECT_XLSX_BYTES
+        if not large_xlsx:
+            return self.preview_here(form, upload)
+        # A large workbook is read on the worker; its headers come with the job.
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        name = storage.save_upload(upload)
+        _forget_upload(self.request.session.get(SESSION_KEY))
+        profile = form.cleaned_data.get("profile")
+        state = {
+            "upload": name,
+            "sha256": digest.hexdigest(),
+            "name": upload.name,
+            "round": form.cleaned_data["survey_round"].pk,
+            "coding": profile.coding if profile else {},
+            "profile": profile.name if profile else "",
+            "profile_mapping": profile.mapping if profile else {},
+        }
+        job = jobs.enqueue(
+            kind=survey_jobs.INSPECT,
+            user=self.request.user,
+            params={"language": get_language()},
+            upload=name,
+        )
+        state["inspect"] = job.pk
+        if job.status in _ENDED_BADLY:  # inline (tests): refused at the field, as above
+            self.request.session.pop(SESSION_KEY, None)
+            form.add_error("file", job.message)
+            return self.form_invalid(form)
+        self.request.session[SESSION_KEY] = state
+        _inspected(self.request, state, job)
+        return redirect("surveys:import-map")
+
+    def preview_here(self, form, upload):
+        """Step 1 in the request: the preview from the upload itself, then store it."""
         try:
             upload.seek(0)
             headers, rows = imports.preview_file(upload)
@@ -499,10 +557,35 @@ class ImportMapView(PlannerRequiredMixin, View):
         if not is_planner(request.user):  # before looking at the session
             raise PermissionDenied
         self.state = request.session.get(SESSION_KEY)
+        if self.state and "headers" not in self.state and self.state.get("inspect"):
+            waiting = self.inspection(request)
+            if waiting is not None:
+                return waiting
         if not self.state or not self.state.get("upload") or "headers" not in self.state:
             messages.info(request, _("Ladda upp en fil först."))
             return redirect("surveys:import-upload")
         return super().dispatch(request, *args, **kwargs)
+
+    def inspection(self, request):
+        """A large XLSX file read on the worker: wait for it, take its headers, or say
+        why it was refused (then back to step 1). None once the headers are here."""
+        job = Job.objects.filter(
+            pk=self.state["inspect"], kind=survey_jobs.INSPECT, user=request.user
+        ).first()
+        if job is None:
+            return None
+        if _inspected(request, self.state, job):
+            return None
+        if job.status in _ENDED_BADLY:
+            request.session.pop(SESSION_KEY, None)
+            _forget_upload(self.state)
+            messages.error(request, job.message)
+            return redirect("surveys:import-upload")
+        return render(
+            request,
+            "mapping/surveys/import_inspect.html",
+            {"job": job, "file_name": self.state["name"]},
+        )
 
     @cached_property
     def survey_round(self):
@@ -570,8 +653,10 @@ class ImportMapView(PlannerRequiredMixin, View):
     def start_check(self, params: dict):
         """Queue the check of the whole file; the page shows it (inline in tests: done)."""
         previous = self.check_job
-        # The last check's plain copy of an XLSX file (the mapping does not change it).
+        # The last check's (or the inspection's) plain copy of an XLSX file: the
+        # mapping does not change it.
         plain = previous.result.get("plain") if previous is not None else None
+        plain = plain or self.state.get("plain")
         job = jobs.enqueue(
             kind=survey_jobs.CHECK,
             user=self.request.user,

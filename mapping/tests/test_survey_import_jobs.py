@@ -7,6 +7,7 @@ worker calls; the last test sends the whole journey through a real worker proces
 
 from __future__ import annotations
 
+import io
 import tempfile
 import time
 
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from openpyxl import Workbook
 
 from hubplan import jobs, storage
 from hubplan.models import Job
@@ -441,3 +443,74 @@ def test_on_the_worker_a_planner_cancels_a_running_import_and_nothing_is_written
     assert SurveyResponse.objects.filter(round=survey_round).count() == 0
     assert record.status == SurveyImport.Status.FAILED
     assert record.message == "Importen avbröts på begäran. Inget skrevs."
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Pendlingsenkät, export"])  # a title row above the header
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_large_xlsx_is_read_on_the_worker_once_for_the_preview_check_and_import(
+    client_for, planner, reference_data, monkeypatch, private_tmp
+):
+    monkeypatch.setattr(survey_views, "INSPECT_XLSX_BYTES", 0)  # every XLSX is "large"
+    survey_round = SurveyRoundFactory()
+    header = ["Hemkommun", "Arbetsplatskommun", "Färdmedel", "Intresse hubb"]
+    content = _xlsx([header, ["Krokom", "Östersund", "bil", "Ja"], ["Åre", "2380", "tåg", "Nej"]])
+    client = client_for(planner)
+    response = upload(client, survey_round, content, name="svar.xlsx")
+    assert response["Location"] == COLUMNS_PAGE
+    inspect = Job.objects.get(kind=survey_jobs.INSPECT)
+    assert inspect.status == Job.Status.DONE
+    state = client.session[survey_views.SESSION_KEY]
+    assert state["headers"] == header
+    assert state["preview"][0] == ["Krokom", "Östersund", "bil", "Ja"]
+    plain = state["plain"]["name"]
+    assert storage.uploads().exists(plain)
+    assert state["plain"]["header_row"] == 2
+    client.post(COLUMNS_PAGE, mapping_data(header))
+    check = Job.objects.get(kind=survey_jobs.CHECK)
+    assert check.params["plain"]["name"] == plain  # the inspection's copy, not a new one
+    report = client.get(COLUMNS_PAGE).context["report"]
+    assert (report.total_rows, report.error_count) == (2, 0)
+    client.post(COLUMNS_PAGE, {"import": "1"})
+    record = SurveyImport.objects.get()
+    assert record.status == SurveyImport.Status.DONE, record.message
+    assert SurveyResponse.objects.filter(round=survey_round).count() == 2
+    assert not storage.uploads().exists(plain)  # imported: the copy goes with the upload
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_a_large_xlsx_shift_list_is_refused_at_the_file_field_after_its_reading(
+    client_for, planner, reference_data, monkeypatch
+):
+    monkeypatch.setattr(survey_views, "INSPECT_XLSX_BYTES", 0)
+    content = _xlsx([["Namn", "Datum", "Start", "Slut"], ["A", "2024-01-02", "07:00", "16:00"]])
+    response = upload(client_for(planner), SurveyRoundFactory(), content, name="schema.xlsx")
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [imports.MSG_SHIFT_SCHEDULE]
+    from hubplan.models import StoredFileChunk
+
+    assert not StoredFileChunk.objects.exists()
+
+
+def test_while_a_large_xlsx_is_read_the_column_page_waits_with_its_progress(
+    client_for, planner, reference_data, monkeypatch, settings
+):
+    monkeypatch.setattr(survey_views, "INSPECT_XLSX_BYTES", 0)
+    settings.HUBPLAN_JOBS_INLINE = False  # the job waits in the real queue
+    client = client_for(planner)
+    content = _xlsx([["Hemkommun", "Arbetsplatskommun"], ["Krokom", "Östersund"]])
+    assert upload(client, SurveyRoundFactory(), content, name="svar.xlsx").status_code == 302
+    page = client.get(COLUMNS_PAGE)
+    assert page.status_code == 200
+    assert page.context["job"].kind == survey_jobs.INSPECT
+    html = page.content.decode()
+    assert "Läser filen" in html
+    assert 'class="job-progress' in html
