@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
-import time
-import uuid
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,24 +38,8 @@ from mapping.survey_forms import (
     UploadForm,
 )
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "hubplan-survey-uploads"
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 SESSION_KEY = "survey_import"
 HUB_DAY_CHOICES = (1, 2, 3, 4, 5)
-
-
-def _store_upload(upload) -> Path:
-    """Keep the upload in a private temporary file between the steps (never in the URL)."""
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for old in UPLOAD_DIR.iterdir():  # abandoned uploads
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    path = UPLOAD_DIR / uuid.uuid4().hex
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
 
 
 def _export(request, name: str, headers, rows, *, stream: bool = False):

@@ -509,7 +509,6 @@ def world(reference_data, planner, hr_user, viewer):
 def test_hostile_input_to_a_form_never_fails_and_a_refusal_writes_nothing(
     form, target, world, client_for, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(survey_views, "UPLOAD_DIR", tmp_path / "uploads")
     client = client_for(world[target.user])
     if target.prepare:
         target.prepare(world, client)

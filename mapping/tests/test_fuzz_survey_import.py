@@ -194,7 +194,6 @@ def survey_files(draw):
 
 @pytest.fixture
 def setup(client_for, planner, reference_data, tmp_path, monkeypatch):
-    monkeypatch.setattr(survey_views, "UPLOAD_DIR", tmp_path / "uploads")
     return client_for(planner), SurveyRoundFactory()
 
 
