@@ -169,6 +169,12 @@ def table_response(
     return response
 
 
+def write_xlsx_file(out, headers: Sequence[str], rows: Iterable[Sequence], *, filename: str) -> None:
+    """The workbook of :func:`streaming_table_response` into the binary file ``out``: for
+    an export built as a job on the worker (``hubplan.jobs``) and downloaded when done."""
+    _write_xlsx(out, headers, rows, _name(filename))
+
+
 class _ExportFileResponse(FileResponse):
     # 64 KiB reads instead of FileResponse's 4 KiB: fewer writes for a file of megabytes.
     block_size = 1 << 16

@@ -266,6 +266,9 @@ MAX_REQUEST_MB = env.int("MAX_REQUEST_MB", default=310)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
+# An XLSX export of more rows than this is built by the worker and downloaded from its
+# job's page (a web request would take too long); smaller ones download at once.
+EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=100_000)
 # Stored uploads and exports no job needs any more are removed after this many hours.
 UPLOAD_MAX_AGE_HOURS = env.int("UPLOAD_MAX_AGE_HOURS", default=24)
 

@@ -274,3 +274,54 @@ def test_the_csv_is_read_from_a_cursor_in_a_transaction_of_its_own(
     assert "WITH HOLD" not in declares[0]
     assert any("SET LOCAL cursor_tuple_fraction" in q["sql"] for q in captured.captured_queries)
     assert connection.get_autocommit()
+
+
+def _sheet(response) -> list[tuple]:
+    body = b"".join(response.streaming_content)
+    return list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+
+
+@pytest.mark.django_db
+def test_a_large_xlsx_export_is_built_by_a_job_and_downloaded_by_its_owner_only(
+    client_for, hr_user, register, settings, other_manager
+):
+    """Over EXPORT_JOB_ROWS rows the workbook is written on the worker (inline here, the
+    same handler): the request answers with the job's page, the file comes from it."""
+    from hubplan.models import Job
+
+    _eva, asa = register
+    settings.EXPORT_JOB_ROWS = 0
+    client = client_for(hr_user)
+    response = client.get(reverse("agreements:list"), {"format": "xlsx", "place": "home"})
+    job = Job.objects.get(kind="remoteagreements.export")
+    assert (response.status_code, response["Location"]) == (302, job.get_absolute_url())
+    assert (job.status, job.user, job.params["query"]) == ("done", hr_user, "place=home")
+    assert job.message == "1 rad exporterades."
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert f"/jobs/{job.pk}/download/" in page
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download["Content-Disposition"] == 'attachment; filename="distansarbetsavtal.xlsx"'
+    # The filter held: Åsa's agreement at home only.
+    assert [row[0] for row in _sheet(download)] == ["Avtal", asa.pk]
+    # Nobody else fetches HR's file, a manager with the register neither.
+    assert client_for(other_manager).get(f"/jobs/{job.pk}/download/").status_code == 404
+    # Under the limit the workbook comes at once, as before.
+    settings.EXPORT_JOB_ROWS = 10
+    assert client.get(reverse("agreements:list"), {"format": "xlsx"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_export_job_holds_only_what_its_user_may_see(
+    client_for, register, settings, other_manager
+):
+    from hubplan.models import Job
+
+    eva, _asa = register
+    EmployeeFactory(name="Bos medarbetare", manager=other_manager)
+    settings.EXPORT_JOB_ROWS = 0
+    manager = client_for(eva.employee.manager)
+    response = manager.get(reverse("agreements:employee-list"), {"format": "xlsx"})
+    job = Job.objects.get(kind="remoteagreements.export")
+    assert response["Location"] == job.get_absolute_url()
+    names = [row[0] for row in _sheet(manager.get(f"/jobs/{job.pk}/download/"))]
+    assert names == ["Namn", "Eva Exempel", "Åsa Öberg"]
