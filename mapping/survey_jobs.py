@@ -64,16 +64,8 @@ def _suffix(job: Job) -> str:
         return ".xlsx" if fh.read(len(XLSX_MAGIC)) == XLSX_MAGIC else ".csv"
 
 
-def _json_safe(value):
-    """``value`` without NUL characters, which PostgreSQL's jsonb refuses (a cell may
-    hold one; the report shows it as a row error)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\u2400")  # ␀, as the other jobs show it
-    if isinstance(value, dict):
-        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+# jobs.json_safe: a NUL in a report becomes ␀ (jsonb cannot hold it).
+_json_safe = jobs.json_safe
 
 
 def _final(job: Job) -> None:

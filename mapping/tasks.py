@@ -37,16 +37,8 @@ MSG_NEEDS_CHOICE = gettext_lazy(
 MSG_FILE_GONE = gettext_lazy("Den sparade filen finns inte längre; ladda upp den igen.")
 
 
-def json_safe(value):
-    """``value`` with every NUL in its strings shown as ␀: PostgreSQL's jsonb cannot hold
-    a NUL, and a file's cell may (the error lines quote the cell)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\u2400")
-    if isinstance(value, dict):
-        return {json_safe(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    return value
+# jobs.json_safe: a NUL in a report becomes ␀ (jsonb cannot hold it).
+json_safe = jobs.json_safe
 
 
 def language(job: Job):
