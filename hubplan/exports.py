@@ -169,7 +169,9 @@ def table_response(
     return response
 
 
-def write_xlsx_file(out, headers: Sequence[str], rows: Iterable[Sequence], *, filename: str) -> None:
+def write_xlsx_file(
+    out, headers: Sequence[str], rows: Iterable[Sequence], *, filename: str
+) -> None:
     """The workbook of :func:`streaming_table_response` into the binary file ``out``: for
     an export built as a job on the worker (``hubplan.jobs``) and downloaded when done."""
     _write_xlsx(out, headers, rows, _name(filename))

@@ -51,6 +51,7 @@ HEARTBEAT_SECONDS = 1.0
 # A running job whose heartbeat is older than this is dead: its worker was killed, or
 # the database restarted under it. Far above HEARTBEAT_SECONDS, so a busy machine
 # does not make a live job look dead; low enough to be marked within a minute.
+# Settings: HUBPLAN_JOB_STALE_SECONDS (the tests of dead workers shorten it).
 STALE_SECONDS = 30
 # Progress rows are reported at least this often (and every PROGRESS_ROWS rows).
 PROGRESS_ROWS = 50_000
@@ -452,6 +453,10 @@ def json_safe(value):
     return value
 
 
+def stale_seconds() -> float:
+    return getattr(settings, "HUBPLAN_JOB_STALE_SECONDS", STALE_SECONDS)
+
+
 def reap_stalled(now=None) -> int:
     """Mark running jobs whose heartbeat stopped as failed; returns how many.
 
@@ -459,7 +464,7 @@ def reap_stalled(now=None) -> int:
     a domain record that mirrors its job (a survey import's "pågår") ends failed too.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=STALE_SECONDS)
+    cutoff = now - timedelta(seconds=stale_seconds())
     with transaction.atomic():
         dead = list(
             Job.objects.select_for_update(skip_locked=True).filter(

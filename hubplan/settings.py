@@ -285,6 +285,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 # Modules the worker loads beside each app's tasks.py (the queue's own tests add theirs).
 PROCRASTINATE_IMPORT_PATHS = env.list("PROCRASTINATE_IMPORT_PATHS", default=[])
+# A running job whose heartbeat (every second) is this many seconds old is dead.
+HUBPLAN_JOB_STALE_SECONDS = env.int("HUBPLAN_JOB_STALE_SECONDS", default=30)
 # True only in tests: a job runs at once inside the request (the same hubplan.jobs.run_job).
 HUBPLAN_JOBS_INLINE = False
 

@@ -26,11 +26,15 @@ def run_job_task(job_id: int) -> None:
     jobs.run_job(job_id)
 
 
-# croniter takes seconds as the sixth field: every 20 s.
-@app.periodic(cron="* * * * * */20", periodic_id="reap_stalled")
+# procrastinate's workers beat every 5 s: one silent for 30 s is dead.
+QUEUE_STALE_SECONDS = 30
+
+
+# croniter takes seconds as the sixth field: every 10 s.
+@app.periodic(cron="* * * * * */10", periodic_id="reap_stalled")
 @app.task(name="hubplan.reap_stalled", queue="jobs", queueing_lock="reap_stalled")
 async def reap_stalled(timestamp: int) -> None:
-    """Every 20 s: jobs whose heartbeat stopped are failed, in our table and the queue's.
+    """Every 10 s: jobs whose heartbeat stopped are failed, in our table and the queue's.
 
     The queue's own record (``procrastinate_jobs``) of a job whose worker died stays
     "doing" until someone says otherwise; procrastinate knows those by the dead
@@ -38,7 +42,7 @@ async def reap_stalled(timestamp: int) -> None:
     """
     marked = await sync_to_async(jobs.reap_stalled)()
     for stalled in await app.job_manager.get_stalled_jobs(
-        seconds_since_heartbeat=jobs.STALE_SECONDS
+        seconds_since_heartbeat=QUEUE_STALE_SECONDS
     ):
         await app.job_manager.finish_job(stalled, status=Status.FAILED, delete_job=False)
         marked += 1
