@@ -989,7 +989,7 @@ class StatsView(TemplateView):
                 _("Alla medarbetare"),
                 "",
                 cell(overall["with_agreement"]),
-                overall["employees"],
+                cell(overall["employees"]),
                 visible_share(overall["with_agreement"], overall["employees"], user),
             ],
             [_("Uppföljningar försenade"), "", cell(follow["overdue"]), None, None],

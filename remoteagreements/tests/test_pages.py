@@ -420,6 +420,16 @@ def test_the_statistics_export_has_the_aggregates_and_hides_small_cells(
     )
     assert hr_row == "Hemkommun;Krokom;1;1;100,0"
     assert viewer_row == "Hemkommun;Krokom;;;"
+    # The whole register's line too: one employee is a small cell, as in the API.
+    everyone = "Alla medarbetare;;"
+    assert next(line for line in hr_csv.splitlines() if line.startswith(everyone)) == (
+        "Alla medarbetare;;1;1;100,0"
+    )
+    assert next(line for line in viewer_csv.splitlines() if line.startswith(everyone)) == (
+        "Alla medarbetare;;;;"
+    )
+    api = client_for(viewer).get("/api/agreements/stats/").json()
+    assert (api["employees"], api["with_agreement"], api["share"]) == (None, None, None)
     assert employee.personnummer[:8] not in hr_csv
     xlsx = client_for(viewer).get(reverse("agreements:stats"), {"format": "xlsx"})
     assert xlsx.status_code == 200
