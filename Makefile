@@ -6,9 +6,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# With DEBUG off the app refuses to start without SECRET_KEY (hubplan/settings.py). The
-# commands here (set-up, tests, backups) use the development key kept in var/secret_key
-# unless SECRET_KEY is set; production sets its own.
+# With DEBUG off the web servers and the worker refuse to start without SECRET_KEY
+# (hubplan.devkey). The targets here, the load test's gunicorn too, use the development
+# key kept in var/secret_key unless SECRET_KEY is set; production sets its own.
 export SECRET_KEY ?= $(shell $(PYTHON) -m hubplan.devkey)
 
 .PHONY: run setup install test lint migrations-check messages stop-db clean screenshots backup restore loadtest

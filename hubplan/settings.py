@@ -8,13 +8,11 @@ the app starts its own embedded PostgreSQL under ``var/`` (see ``embedded_db``).
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from hubplan.devkey import development_key
@@ -29,27 +27,13 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=False)
 
 
-def _secret_key() -> str:
-    """The key from the environment; without one, the development key, or a refusal.
-
-    With DEBUG off (production) a missing ``SECRET_KEY`` stops the app: servers that
-    each generated a key would quietly refuse each other's sessions. With DEBUG on
-    (``make run``), and for the test suite (pytest, which runs with DEBUG off), the key
-    is generated once into ``var/`` and kept (hubplan.devkey), so sessions survive a
-    restart. The Makefile gives its set-up and test commands that same key.
-    """
-    if key := env.str("SECRET_KEY", default=""):
-        return key
-    if DEBUG or "pytest" in sys.modules:
-        return development_key(VAR_DIR)
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set: with DEBUG off Hubplan does not start without it. Set the "
-        "same secret key on every server (for one: python3 -c 'import secrets; "
-        "print(secrets.token_urlsafe(50))'), or DEBUG=True for development."
-    )
-
-
-SECRET_KEY = _secret_key()
+# SECRET_KEY from the environment, else the development key generated once into var/
+# (hubplan.devkey), so that manage.py works by hand in a checkout. The processes that
+# serve users, the web servers (hubplan.wsgi, hubplan.asgi) and the worker, refuse to
+# start with DEBUG off and no SECRET_KEY (devkey.require_configured_key): two machines
+# that each generated a key would quietly refuse each other's sessions.
+SECRET_KEY_CONFIGURED = bool(env.str("SECRET_KEY", default=""))
+SECRET_KEY = env.str("SECRET_KEY", default="") or development_key(VAR_DIR)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -28,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from procrastinate.contrib.django import app
 
+        from hubplan.devkey import require_configured_key
+
+        require_configured_key()
         # The web side defers through Django's connection; a worker needs procrastinate's
         # own asynchronous pool (LISTEN/NOTIFY), as `manage.py procrastinate worker` does.
         with app.replace_connector(app.connector.get_worker_connector()):
