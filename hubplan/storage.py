@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 CHUNK_BYTES = 1024 * 1024
+# The folders new_name() puts files in: uploads, and exports built by a job.
+PREFIXES = ("upload", "export")
 
 
 class _ChunkReader(io.RawIOBase):
@@ -186,9 +188,13 @@ def remove_stale(now=None) -> int:
             .filter(t__lt=cutoff)
             .values_list("name", flat=True)
         )
-    else:
-        _dirs, files = storage.listdir("upload")
-        stale = {f"upload/{f}" for f in files if storage.get_modified_time(f"upload/{f}") < cutoff}
+    else:  # another backend (S3, a shared volume): uploads and built exports
+        stale = {
+            f"{prefix}/{f}"
+            for prefix in PREFIXES
+            for f in storage.listdir(prefix)[1]
+            if storage.get_modified_time(f"{prefix}/{f}") < cutoff
+        }
     removed = 0
     for name in sorted(stale - in_use):
         storage.delete(name)

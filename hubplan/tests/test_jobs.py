@@ -183,3 +183,40 @@ def test_a_nul_in_a_report_is_stored_as_a_visible_sign(planner):
     job = jobs.enqueue(kind="test_nul", user=planner)
     assert (job.message, job.result) == ("fel i ␀cellen", {"lines": ["rad 2: ␀"]})
     del jobs.HANDLERS["test_nul"]
+
+
+def test_stale_files_of_another_storage_backend_are_removed_from_both_folders(
+    settings, tmp_path, planner
+):
+    """With a filesystem (a shared volume) as the uploads storage, old uploads and old
+    built exports go; what a waiting job needs stays."""
+    import os
+
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    storages._storages.pop("uploads", None)  # the handler caches backends by alias
+    try:
+        old_upload = storage.save_upload(ContentFile(b"u"))
+        old_export = storage.save_upload(ContentFile(b"e"), prefix="export")
+        needed = storage.save_upload(ContentFile(b"n"))
+        fresh = storage.save_upload(ContentFile(b"f"))
+        Job.objects.create(kind="test_rows", user=planner, status=Job.Status.QUEUED, upload=needed)
+        day_ago = timezone.now().timestamp() - 25 * 3600
+        for name in (old_upload, old_export, needed):
+            os.utime(tmp_path / name, (day_ago, day_ago))
+        assert storage.remove_stale() == 2
+        assert [storage.uploads().exists(n) for n in (old_upload, old_export, needed, fresh)] == [
+            False,
+            False,
+            True,
+            True,
+        ]
+    finally:
+        storages._storages.pop("uploads", None)
