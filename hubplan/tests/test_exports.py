@@ -96,6 +96,9 @@ def test_a_streamed_csv_reads_its_rows_only_as_it_is_sent():
     assert b"".join(chunks).endswith(b"1499\r\n")
 
 
+# close() sends request_finished, whose handler checks the database connection
+# this worker process may hold from an earlier test; hence the database mark.
+@pytest.mark.django_db
 def test_a_streamed_xlsx_is_sent_from_a_temporary_file_closed_after_sending(monkeypatch):
     # A workbook over the spool size goes to disk; a small size keeps the test quick.
     monkeypatch.setattr(exports, "XLSX_SPOOL_BYTES", 32 * 1024)
