@@ -167,7 +167,7 @@ def main_pages() -> list[Page]:
         Page(
             "flow_matrix",
             "Survey flow matrix (CSV export)",
-            round_url and f"{round_url}?table=flows&fmt=csv",
+            round_url and f"{round_url}?table=flows&format=csv",
         ),
         Page("plan_overview", "Plan overview", reverse("plan:overview")),
         Page("plan_gantt", "Plan Gantt chart", reverse("plan:gantt")),

@@ -95,10 +95,10 @@ class ShiftImportDetailView(DetailView):
         return ShiftImport.objects.select_related("user")
 
     def get(self, request, *args, **kwargs):
-        if "fmt" not in request.GET:
+        if "format" not in request.GET:
             return super().get(request, *args, **kwargs)
         # The table per unit as CSV or XLSX: the same privacy-filtered rows as the page.
-        fmt = request.GET["fmt"]
+        fmt = request.GET["format"]
         if fmt not in FORMATS:
             raise Http404
         self.object = self.get_object()

@@ -43,9 +43,9 @@ HUB_DAY_CHOICES = (1, 2, 3, 4, 5)
 
 
 def _export(request, name: str, headers, rows, *, stream: bool = False):
-    """``?fmt=csv|xlsx`` of a table; ``stream`` for one that grows with the data (its rows
+    """``?format=csv|xlsx`` of a table; ``stream`` for one that grows with the data (its rows
     then come from :func:`hubplan.exports.query_rows`, read after the view returns)."""
-    fmt = request.GET.get("fmt", "csv")
+    fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         raise Http404
     respond = streaming_table_response if stream else table_response
@@ -68,7 +68,7 @@ class RoundListView(ListView):
         return qs.order_by("-date", "name")
 
     def get(self, request, *args, **kwargs):
-        if "fmt" in request.GET:
+        if "format" in request.GET:
             return _export(
                 request,
                 "enkatomgangar",
@@ -157,7 +157,7 @@ class RoundPublishView(PlannerRequiredMixin, View):
 
 
 class RoundDetailView(DetailView):
-    """All analyses of one round, with an export of every table (?table=...&fmt=csv|xlsx)."""
+    """All analyses of one round, with an export of every table (?table=...&format=csv|xlsx)."""
 
     model = SurveyRound
     template_name = "mapping/surveys/round_detail.html"
@@ -908,7 +908,7 @@ class RamsView(_ScbImportMixin, FormView):
         return year if year in years else (years[0] if years else None)
 
     def get(self, request, *args, **kwargs):
-        if "fmt" in request.GET:
+        if "format" in request.GET:
             # A national year has 84 100 pairs: streamed from a cursor, as plain rows.
             rows = query_rows(selectors.rams_flow_rows(self.year)) if self.year else []
             return _export(

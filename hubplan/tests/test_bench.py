@@ -82,7 +82,7 @@ def test_the_bench_measures_every_main_page_the_import_and_the_first_visit(some_
     # Pages with cached parts are judged as computed: the cached view costs fewer queries.
     for key in ("home", "comparison", "hubs_list", "hubs_map"):
         assert pages[key]["cached_queries"] < pages[key]["queries"], key
-    assert pages["flow_matrix"]["url"].endswith("?table=flows&fmt=csv")
+    assert pages["flow_matrix"]["url"].endswith("?table=flows&format=csv")
 
     imported = report["import"]
     assert imported["rows"] == imported["imported"] == 200

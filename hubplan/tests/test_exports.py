@@ -1,10 +1,13 @@
 """The shared CSV/XLSX export: Swedish Excel CSV, and formula injection neutralised."""
 
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from hubplan import exports
@@ -125,3 +128,23 @@ def test_a_streamed_xlsx_is_sent_from_a_temporary_file_closed_after_sending(monk
 def test_a_streamed_download_refuses_an_unknown_format():
     with pytest.raises(ValueError, match="unknown export format"):
         streaming_table_response(["A"], [], filename="t", fmt="pdf")
+
+
+def test_every_export_link_uses_the_one_format_parameter():
+    # One query parameter for every export (?format=csv|xlsx); ?fmt= was the survey pages' own.
+    templates = [
+        p for p in Path(settings.BASE_DIR).glob("*/templates/**/*.html") if ".venv" not in p.parts
+    ] + list(Path(settings.BASE_DIR, "templates").glob("**/*.html"))
+    links = [p for p in templates if re.search(r"[?&](amp;)?format=(csv|xlsx)", p.read_text())]
+    old = [str(p) for p in templates if re.search(r"[?&](amp;)?fmt=", p.read_text())]
+    assert len(links) >= 8
+    assert old == []
+
+
+@pytest.mark.django_db
+def test_the_old_fmt_parameter_is_no_export_any_more(client_for, viewer):
+    client = client_for(viewer)
+    assert client.get("/surveys/", {"format": "csv"})["Content-Type"].startswith("text/csv")
+    page = client.get("/surveys/", {"fmt": "csv"})
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")

@@ -29,7 +29,7 @@ PAGES = {
     "agreements_list": lambda d: "/agreements/",
     "agreements_stats": lambda d: "/agreements/stats/",
     "survey_round": lambda d: d["round"].get_absolute_url(),
-    "flow_matrix": lambda d: d["round"].get_absolute_url() + "?table=flows&fmt=csv",
+    "flow_matrix": lambda d: d["round"].get_absolute_url() + "?table=flows&format=csv",
     "plan_overview": lambda d: "/plan/",
     "plan_gantt": lambda d: "/plan/gantt/",
 }

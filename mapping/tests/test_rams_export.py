@@ -36,7 +36,7 @@ def _flows(year: int, pairs: list[tuple[str, str, int]]) -> None:
 def test_the_rams_csv_lists_a_years_pairs_most_commuters_first(client_for, viewer, reference_data):
     _flows(2023, [("2380", "2309", 500), ("2309", "2380", 500), ("2326", "2380", 40)])
     _flows(2022, [("2380", "2309", 7)])
-    response = client_for(viewer).get(URL, {"fmt": "csv", "year": "2023"})
+    response = client_for(viewer).get(URL, {"format": "csv", "year": "2023"})
     assert response["Content-Disposition"] == 'attachment; filename="rams-2023.csv"'
     assert _body(response).decode("utf-8") == (
         "\ufeffBostadskommun;Arbetsställekommun;Antal\r\n"
@@ -44,7 +44,7 @@ def test_the_rams_csv_lists_a_years_pairs_most_commuters_first(client_for, viewe
         "Östersund;Krokom;500\r\n"
         "Berg;Östersund;40\r\n"
     )
-    xlsx = client_for(viewer).get(URL, {"fmt": "xlsx", "year": "2022"})
+    xlsx = client_for(viewer).get(URL, {"format": "xlsx", "year": "2022"})
     rows = list(load_workbook(io.BytesIO(_body(xlsx))).active.iter_rows(values_only=True))
     assert rows == [("Bostadskommun", "Arbetsställekommun", "Antal"), ("Östersund", "Krokom", 7)]
 
@@ -58,7 +58,7 @@ def test_the_rams_export_asks_as_many_queries_for_many_pairs_as_for_few(
 
     def queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
-            body = _body(client.get(URL, {"fmt": "csv", "year": "2023"}))
+            body = _body(client.get(URL, {"format": "csv", "year": "2023"}))
         return len(captured), len(body.decode("utf-8-sig").splitlines()) - 1
 
     _flows(2023, [(codes[0], w, 1) for w in codes[1:6]])

@@ -408,15 +408,15 @@ def test_the_unit_table_exports_with_the_same_cells_hidden_as_the_page(
         {"name": "Litet", "file": SimpleUploadedFile("litet.csv", _small_file())},
     )
     url = ShiftImport.objects.get().get_absolute_url()
-    as_viewer = client_for(viewer).get(url, {"fmt": "csv"}).content.decode("utf-8-sig")
-    as_hr = client_for(hr_user).get(url, {"fmt": "csv"}).content.decode("utf-8-sig")
+    as_viewer = client_for(viewer).get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    as_hr = client_for(hr_user).get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "Särskilt" not in as_hr  # only this import's units
     viewer_a = next(line for line in as_viewer.splitlines() if ";A;" in line)
     hr_a = next(line for line in as_hr.splitlines() if ";A;" in line)
     assert viewer_a.split(";")[3:] == ["", "", "", "", ""]
     assert hr_a.split(";")[3:] == ["3", "1", "33,3", "1", "510"]
-    assert client_for(viewer).get(url, {"fmt": "pdf"}).status_code == 404
-    xlsx = client_for(viewer).get(url, {"fmt": "xlsx"})
+    assert client_for(viewer).get(url, {"format": "pdf"}).status_code == 404
+    xlsx = client_for(viewer).get(url, {"format": "xlsx"})
     assert xlsx.status_code == 200
     assert xlsx.content.startswith(b"PK")
 

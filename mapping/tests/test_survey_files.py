@@ -257,7 +257,7 @@ def test_valid_only_without_recoding_shows_the_bias_it_causes_on_the_round_and_i
     assert 'id="round-lean"' in html
     assert "Ja, absolut" in html
     export = client_for(viewer).get(
-        survey_round.get_absolute_url(), {"table": "commuters", "fmt": "csv"}
+        survey_round.get_absolute_url(), {"table": "commuters", "format": "csv"}
     )
     text = export.content.decode("utf-8-sig")
     assert "816 av 2000 rader" in text

@@ -239,12 +239,12 @@ def test_uploads_of_other_types_are_refused(client_for, planner, reference_data)
 
 
 def test_the_template_downloads_with_swedish_headers(client_for, viewer):
-    response = client_for(viewer).get("/surveys/import/template/", {"fmt": "csv"})
+    response = client_for(viewer).get("/surveys/import/template/", {"format": "csv"})
     first_line = response.content.decode("utf-8-sig").splitlines()[0]
     assert first_line.startswith(
         "organisation;enhet;hemkommun;postnummer;arbetsplatskommun;avstånd_km"
     )
-    assert client_for(viewer).get("/surveys/import/template/", {"fmt": "xlsx"}).status_code == 200
+    assert client_for(viewer).get("/surveys/import/template/", {"format": "xlsx"}).status_code == 200
 
 
 def test_the_progress_endpoint_reports_the_job(client_for, viewer, reference_data):

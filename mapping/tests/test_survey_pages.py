@@ -113,10 +113,10 @@ def test_every_table_exports_as_csv_and_xlsx(client_for, viewer, reference_data,
     r = SurveyRoundFactory()
     make_answers(r, 5)
     client = client_for(viewer)
-    csv = client.get(r.get_absolute_url(), {"table": table, "fmt": "csv"})
+    csv = client.get(r.get_absolute_url(), {"table": table, "format": "csv"})
     assert csv.status_code == 200
     assert csv["Content-Type"].startswith("text/csv")
-    assert client.get(r.get_absolute_url(), {"table": table, "fmt": "xlsx"}).status_code == 200
+    assert client.get(r.get_absolute_url(), {"table": table, "format": "xlsx"}).status_code == 200
 
 
 def test_the_round_page_uses_the_same_number_of_queries_for_more_answers(
@@ -144,7 +144,7 @@ def test_the_round_list_has_constant_queries_and_exports(client_for, viewer, ref
         response = client.get("/surveys/")
     assert len(small) == len(large)
     assert response.context["page_obj"].paginator.count == 23
-    assert client.get("/surveys/", {"fmt": "xlsx"}).status_code == 200
+    assert client.get("/surveys/", {"format": "xlsx"}).status_code == 200
 
 
 def test_a_planner_creates_edits_and_deletes_a_round(client_for, planner, reference_data):
@@ -215,7 +215,7 @@ def test_rams_and_context_files_import_and_a_second_import_adds_nothing(
     assert client_for(viewer).get("/surveys/rams/").context["flows"][0]["commuters"] == 3300
     assert (
         client_for(viewer)
-        .get("/surveys/context/", {"table": "migration", "fmt": "csv"})
+        .get("/surveys/context/", {"table": "migration", "format": "csv"})
         .status_code
         == 200
     )
