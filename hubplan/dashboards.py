@@ -455,13 +455,13 @@ def headline(user, on: date | None = None) -> dict:
     """The region's headline figures, each from one aggregate query, small cells hidden.
 
     The 13-month agreement trend (13 distinct counts over every agreement, some 0.1 s
-    nationally) is taken from the statistics page's snapshot while that is current (it
+    nationally) is taken from the statistics page's figures while they are current (it
     holds the same counts for 24 months to today); otherwise it is counted here.
     """
     on = on or today()
     trend = None
     if on == today():
-        trend = agreement_selectors.snapshot_trend(on)
+        trend = agreement_selectors.current_trend(on)
     trend = agreement_selectors.active_by_month(on, 13) if trend is None else trend[-13:]
     active_now = trend[-1][1]
     year_ago = trend[0][1]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import caches
 from django.db import connection
@@ -43,6 +44,9 @@ from django.utils.safestring import SafeString, mark_safe
 from hubplan.privacy import may_see_small_cells
 
 CACHE_ALIAS = "pages"
+# Figures kept by cached_value live in the default cache, so that clearing the rendered
+# parts (clear()) forgets the HTML and keeps the figures that several parts share.
+VALUE_CACHE_ALIAS = "default"
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,6 @@ HOME = Part(
         *_REGISTER,
         "mapping_municipality",
         "mapping_organisation",
-        # The agreement trend comes from the statistics snapshot (itself kept current
-        # by its own trigger on the register, kommuner and organisations).
-        "remoteagreements_statssnapshot",
     ),
 )
 COMPARISON = Part(
@@ -123,13 +124,13 @@ def cache_key(part: Part, request) -> str:
     return f"pagecache:{part.name}:{hashlib.sha256(vary.encode()).hexdigest()}"
 
 
-def _stamp_and_entry(part: Part, key: str, cache) -> tuple[str, object]:
-    """The part's write stamps now and its cache entry: one query with the database cache
+def _stamp_and_entry(tables: tuple[str, ...], key: str, cache) -> tuple[str, object]:
+    """The tables' write stamps now and the cache entry: one query with the database cache
     (:meth:`hubplan.cache.DatabaseCache.get_beside`), else a query and a cache read."""
     if hasattr(cache, "get_beside"):
-        stamp, entry = cache.get_beside(key, STAMP_SQL, [list(part.tables)])
+        stamp, entry = cache.get_beside(key, STAMP_SQL, [list(tables)])
         return stamp or "", entry
-    return data_stamp(part.tables), cache.get(key)
+    return data_stamp(tables), cache.get(key)
 
 
 def render(part: Part, request, template_name: str, compute: Callable[[], dict]) -> SafeString:
@@ -142,7 +143,7 @@ def render(part: Part, request, template_name: str, compute: Callable[[], dict])
     """
     cache = caches[CACHE_ALIAS]
     key = cache_key(part, request)
-    stamp, entry = _stamp_and_entry(part, key, cache)
+    stamp, entry = _stamp_and_entry(part.tables, key, cache)
     if entry is not None and entry[0] == stamp:
         return mark_safe(entry[1])  # our own template's output, escaped as it was rendered
     as_of = timezone.now()  # after the stamps were read: the figures are at least this new
@@ -151,6 +152,42 @@ def render(part: Part, request, template_name: str, compute: Callable[[], dict])
     html = render_to_string(template_name, context)
     cache.set(key, (stamp, html))
     return mark_safe(html)
+
+
+def _value_key(name: str, vary: str) -> str:
+    return f"pagecache:value:{name}:{hashlib.sha256(vary.encode()).hexdigest()}"
+
+
+def cached_value(
+    name: str, tables: tuple[str, ...], vary: str, compute: Callable[[], object]
+) -> tuple[object, datetime]:
+    """``compute()`` and the time it was computed, kept beside the write stamps of
+    ``tables`` and used again while they are current: the same rule as :func:`render`,
+    for figures rather than HTML (the agreement statistics, whose page and API both
+    read them).
+
+    No lock is taken, so a read never holds up a write: the stamps are read before the
+    figures, and a write that commits during the computation changes them, so the next
+    read computes afresh. ``vary`` must hold everything the value depends on besides the
+    tables (the date, for figures "as on today"); the value must not hold personal data.
+    """
+    cache = caches[VALUE_CACHE_ALIAS]
+    key = _value_key(name, vary)
+    stamp, entry = _stamp_and_entry(tables, key, cache)
+    if entry is not None and entry[0] == stamp:
+        return entry[1], entry[2]
+    as_of = timezone.now()
+    value = compute()
+    cache.set(key, (stamp, value, as_of))
+    return value, as_of
+
+
+def current_value(name: str, tables: tuple[str, ...], vary: str) -> object | None:
+    """What :func:`cached_value` holds for ``name`` and ``vary`` if it is current, else None
+    (for a page that would rather count the little it needs than compute all of it)."""
+    cache = caches[VALUE_CACHE_ALIAS]
+    stamp, entry = _stamp_and_entry(tables, _value_key(name, vary), cache)
+    return entry[1] if entry is not None and entry[0] == stamp else None
 
 
 def clear() -> None:

@@ -7,13 +7,11 @@ rows: a new version replacing an old one the same month is still one person.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
-from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
+from hubplan import pagecache
 from remoteagreements.models import DistanceAgreement, Employee
 from remoteagreements.visibility import agreement_scope, employee_scope
 
@@ -201,14 +199,17 @@ def follow_up_counts(today: date, days: int = SOON_DAYS) -> dict:
     )
 
 
-# --- the statistics page's snapshot ----------------------------------------------
+# --- the statistics page's figures, cached beside their write stamps ----------------
 
-_SNAPSHOT_SOURCES = (
+# Every table the statistics are read from (hubplan.pagecache keeps them beside these
+# tables' write stamps, so they are recomputed after any write and never stale).
+STATISTICS_TABLES = (
     "remoteagreements_employee",
     "remoteagreements_distanceagreement",
     "mapping_municipality",
     "mapping_organisation",
 )
+_STATISTICS = "agreement-statistics"
 
 
 def _statistics_now(today: date) -> dict:
@@ -236,73 +237,28 @@ def _statistics_result(payload: dict, as_of) -> dict:
     }
 
 
-def snapshot_trend(today: date) -> list[tuple[date, int]] | None:
-    """The snapshot's people with an active agreement at each of 24 month ends to ``today``,
-    if the snapshot is current (one query, the months alone), else None.
+def current_trend(today: date) -> list[tuple[date, int]] | None:
+    """People with an active agreement at each of 24 month ends to ``today``, from the
+    statistics computed earlier if they are current, else None.
 
     For pages that show the trend beside other figures (the home dashboard): when the
-    snapshot is stale they count the months themselves rather than recompute all of it.
+    statistics are stale they count the months themselves rather than recompute all of it.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT payload -> 'months' FROM remoteagreements_statssnapshot"
-            " WHERE id = 1 AND on_date = %s"
-            " AND generation = (SELECT last_value FROM remoteagreements_stats_generation)",
-            [today],
-        )
-        row = cursor.fetchone()
-    if not row:
+    payload = pagecache.current_value(_STATISTICS, STATISTICS_TABLES, today.isoformat())
+    if payload is None:
         return None
-    months = row[0] if isinstance(row[0], list) else json.loads(row[0])
-    return [(date.fromisoformat(d), n) for d, n in months]
+    return [(date.fromisoformat(d), n) for d, n in payload["months"]]
 
 
 def agreement_statistics(today: date) -> dict:
-    """The statistics page's figures, from a snapshot that is never stale, with its as-of time.
+    """The statistics page's figures, never stale, with the time they were computed.
 
-    Aggregating 300,000 employees three ways takes some 0.6 s, more than a page may. A
-    trigger (migration 0004) moves a sequence on at every write statement on the source
-    tables, COPY included; the snapshot counts only while computed at the sequence's
-    current value on today's date. Otherwise it is recomputed once, under SHARE locks on
-    the sources: they wait for writers already running to commit (whose sequence value
-    may already be drawn) and hold new writers for the recompute, so the stored
-    generation never claims a write the figures lack. If the locks are not had within
-    200 ms (a long import), the figures are computed without being stored; the
-    lock_timeout is shorter than PostgreSQL's deadlock_timeout, so this reader, not a
-    writer, is the one that gives way.
+    Aggregating 300,000 employees three ways takes some 0.6 s, more than a page may, so
+    the figures are kept beside the write stamps of their tables
+    (:func:`hubplan.pagecache.cached_value`) and computed again only after a write. No
+    lock is taken: a write is never held up by a read of this page.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT payload, computed_at FROM remoteagreements_statssnapshot"
-            " WHERE id = 1 AND on_date = %s"
-            " AND generation = (SELECT last_value FROM remoteagreements_stats_generation)",
-            [today],
-        )
-        row = cursor.fetchone()
-    if row:
-        payload = row[0] if isinstance(row[0], dict) else json.loads(row[0])
-        return _statistics_result(payload, row[1])
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # One round trip: the statements take no parameters.
-            cursor.execute(
-                "SET LOCAL lock_timeout = '200ms';"
-                f" LOCK TABLE {', '.join(_SNAPSHOT_SOURCES)} IN SHARE MODE;"
-                " SELECT last_value, clock_timestamp() FROM remoteagreements_stats_generation"
-            )
-            cursor.nextset()  # past SET and LOCK to the SELECT's row
-            cursor.nextset()
-            generation, as_of = cursor.fetchone()
-            payload = _statistics_now(today)
-            cursor.execute(
-                "INSERT INTO remoteagreements_statssnapshot"
-                " (id, generation, on_date, computed_at, payload) VALUES (1, %s, %s, %s, %s)"
-                " ON CONFLICT (id) DO UPDATE SET generation = EXCLUDED.generation,"
-                " on_date = EXCLUDED.on_date, computed_at = EXCLUDED.computed_at,"
-                " payload = EXCLUDED.payload",
-                [generation, today, as_of, json.dumps(payload)],
-            )
-    except OperationalError:
-        as_of = timezone.now()
-        payload = _statistics_now(today)
+    payload, as_of = pagecache.cached_value(
+        _STATISTICS, STATISTICS_TABLES, today.isoformat(), lambda: _statistics_now(today)
+    )
     return _statistics_result(payload, as_of)
