@@ -30,6 +30,7 @@ from actionplan.models import Activity, ProgressReport, RelocationAssessment
 from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
+from hubplan.service_forms import apply_service_errors
 
 
 class FilteredActivitiesMixin:
@@ -187,15 +188,6 @@ class ActivityDetailView(DetailView):
         )
 
 
-def _apply_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form's fields (or above it)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class ActivityCreateView(PlannerRequiredMixin, CreateView):
     model = Activity
     form_class = ActivityForm
@@ -211,7 +203,7 @@ class ActivityCreateView(PlannerRequiredMixin, CreateView):
         try:
             self.object = services.activity_create(fields=dict(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Aktiviteten är sparad."))
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -230,7 +222,7 @@ class ActivityUpdateView(PlannerRequiredMixin, UpdateView):
                 lock_version=form.expected_lock_version,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         except StaleEditError:
             # Someone saved since the form was opened: show their version beside the input.
@@ -286,7 +278,7 @@ class ProgressReportCreateView(PlannerRequiredMixin, CreateView):
                 activity=self.activity, author=self.request.user, fields=dict(form.cleaned_data)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Lägesrapporten är sparad."))
         return HttpResponseRedirect(self.activity.get_absolute_url())
@@ -322,7 +314,7 @@ class RelocationCreateView(PlannerRequiredMixin, CreateView):
         try:
             self.object = services.relocation_create(fields=dict(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Prövningen är sparad."))
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -339,7 +331,7 @@ class RelocationUpdateView(PlannerRequiredMixin, UpdateView):
                 assessment=self.object, fields=dict(form.cleaned_data)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Prövningen är sparad."))
         return HttpResponseRedirect(self.object.get_absolute_url())

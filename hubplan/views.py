@@ -26,6 +26,7 @@ from hubplan.exports import FORMATS, table_response
 from hubplan.forms import ComparisonFilterForm, ScenarioForm, SuitabilityForm
 from hubplan.models import SuitabilityScenario
 from hubplan.privacy import visible
+from hubplan.service_forms import apply_service_errors
 from hubs import selectors as hub_selectors
 from mapping import charts as map_charts
 from mapping import imports as survey_imports
@@ -339,8 +340,7 @@ class ScenarioCreateView(PlannerRequiredMixin, CreateView):
                 weights={k: data[f"w_{k}"] for k in suitability.KEYS},
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, SCENARIO_SAVED % {"name": self.object.name})
         return HttpResponseRedirect(self.object.get_absolute_url())

@@ -33,6 +33,7 @@ from hubplan.access import PlannerRequiredMixin
 from hubplan.exports import FORMATS, table_response
 from hubplan.locking import StaleEditError
 from hubplan.models import Job
+from hubplan.service_forms import ServiceFormMixin
 from hubplan.storage import save_upload
 from hubs import business_case, charts, imports, selectors, services
 from hubs.forms import (
@@ -65,21 +66,6 @@ def _query_string(request) -> str:
 
 def _yes_no(value: bool) -> str:
     return _("ja") if value else _("nej")
-
-
-class ServiceFormMixin:
-    """Turn a service's ValidationError into field errors on the form (nothing is saved)."""
-
-    def apply_service(self, form, call):
-        try:
-            return call()
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-            return None
 
 
 class ExportableListMixin:
