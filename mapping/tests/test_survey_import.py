@@ -244,7 +244,9 @@ def test_the_template_downloads_with_swedish_headers(client_for, viewer):
     assert first_line.startswith(
         "organisation;enhet;hemkommun;postnummer;arbetsplatskommun;avstånd_km"
     )
-    assert client_for(viewer).get("/surveys/import/template/", {"format": "xlsx"}).status_code == 200
+    assert (
+        client_for(viewer).get("/surveys/import/template/", {"format": "xlsx"}).status_code == 200
+    )
 
 
 def test_the_progress_endpoint_reports_the_job(client_for, viewer, reference_data):
