@@ -44,9 +44,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -221,10 +219,7 @@ def survey_by_kommun(
         return None, {}
     if codes is not None:
         qs = qs.filter(home_municipality__in=codes)
-    days = Least(
-        Value(filters.hub_days, output_field=DecimalField(max_digits=3, decimal_places=1)),
-        F("commute_days_per_week"),
-    )
+    days = analysis.hub_days_saved(filters.hub_days, F("commute_days_per_week"))
     potential = survey_selectors.COMMUTER & survey_selectors.POSITIVE
     travelled = (
         potential

@@ -147,14 +147,16 @@ def travel_saved(groups, n_days, *, use_stated: bool, weeks: int) -> analysis.Ye
     """Km, hours and kg CO₂e saved a year when members work their hub days locally.
 
     Builds the weekly sums that :func:`mapping.analysis.hub_savings` expects, with
-    a member's saved commuting days = min(hub days, commuting days), as the
-    survey's hub-potential analysis counts them.
+    a member's saved commuting days by :func:`mapping.analysis.hub_days_saved`, the
+    rule the survey's hub-potential analysis counts them by.
     """
     rows = []
     for g in groups:
         if not g.mode or g.km is None or g.minutes is None or g.commute_days is None:
             continue
-        days = min(hub_days(g.stated_days, n_days, use_stated=use_stated), _d(g.commute_days))
+        days = analysis.hub_days_saved(
+            hub_days(g.stated_days, n_days, use_stated=use_stated), g.commute_days
+        )
         rows.append(
             {"mode": g.mode, "km_days": _d(g.km) * days, "minute_days": _d(g.minutes) * days}
         )

@@ -27,6 +27,9 @@ from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import DecimalField, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Least
 
 WORK_WEEKS_PER_YEAR_DEFAULT = 45
 MINIMUM_DAILY_REST_HOURS = 11
@@ -64,6 +67,23 @@ def emission_factors() -> dict[str, Decimal]:
 
 def _d(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def hub_days_saved(hub_days, commute_days):
+    """The commuting days a week that working ``hub_days`` days from a local hub saves:
+    the hub days, never more than the days the person commutes.
+
+    The one definition of the rule, for the survey's hub potential, the kommun
+    comparison and the business case. With ``commute_days`` a query expression (a
+    response's ``F("commute_days_per_week")``) it is the same rule in SQL (``LEAST``),
+    so that aggregates stay in the database; with numbers it is the number.
+    """
+    if isinstance(commute_days, Combinable):
+        return Least(
+            Value(_d(hub_days), output_field=DecimalField(max_digits=3, decimal_places=1)),
+            commute_days,
+        )
+    return min(_d(hub_days), _d(commute_days))
 
 
 def share(part: int, whole: int) -> float | None:

@@ -21,9 +21,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import JSONObject, Least
+from django.db.models.functions import JSONObject
 
 from mapping import analysis
 from mapping.models import (
@@ -203,10 +202,7 @@ def hub_potential(survey_round, hub_days) -> list[dict]:
     """Per home kommun: potential hub users (living there, working elsewhere, yes or maybe)
     and the weekly sums saved if each works ``hub_days`` days a week from a local hub
     (never more days than they commute)."""
-    days = Least(
-        Value(hub_days, output_field=DecimalField(max_digits=3, decimal_places=1)),
-        F("commute_days_per_week"),
-    )
+    days = analysis.hub_days_saved(hub_days, F("commute_days_per_week"))
     travelled = Q(
         distance_km__isnull=False, travel_minutes__isnull=False, commute_days_per_week__isnull=False
     ) & ~Q(mode="")

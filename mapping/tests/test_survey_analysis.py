@@ -83,3 +83,40 @@ def test_the_flow_matrix_totals_equal_the_sum_of_its_cells():
 )
 def test_shares_are_percent_with_one_decimal(part, whole, expected):
     assert analysis.share(part, whole) == expected
+
+
+# --- hub days saved: one rule, in Python and in SQL ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hub_days", "commute_days", "saved"),
+    [(3, 5, "3"), (3, "2", "2"), (2, "4.5", "2"), ("2.5", 2, "2"), (0, 5, "0")],
+)
+def test_hub_days_saved_are_the_hub_days_never_more_than_the_commuting_days(
+    hub_days, commute_days, saved
+):
+    assert analysis.hub_days_saved(hub_days, commute_days) == Decimal(saved)
+
+
+@pytest.mark.django_db
+def test_hub_days_saved_in_sql_give_the_same_days_as_in_python(reference_data):
+    from django.db.models import F
+
+    from mapping.models import SurveyResponse
+    from mapping.tests.factories import SurveyResponseFactory, SurveyRoundFactory
+
+    survey_round = SurveyRoundFactory()
+    for days in ("1", "2.5", "5"):
+        SurveyResponseFactory(round=survey_round, commute_days_per_week=Decimal(days))
+    rows = (
+        SurveyResponse.objects.filter(round=survey_round)
+        .annotate(saved=analysis.hub_days_saved(3, F("commute_days_per_week")))
+        .order_by("commute_days_per_week")
+        .values_list("commute_days_per_week", "saved")
+    )
+    assert [(c, s) for c, s in rows] == [
+        (Decimal("1.0"), Decimal("1.0")),
+        (Decimal("2.5"), Decimal("2.5")),
+        (Decimal("5.0"), Decimal("3.0")),
+    ]
+    assert all(analysis.hub_days_saved(3, c) == s for c, s in rows)
