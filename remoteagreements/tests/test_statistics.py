@@ -191,6 +191,9 @@ def test_a_write_in_progress_neither_holds_up_the_page_nor_leaves_it_stale(
         other.commit()
     finally:
         other.close()
+        with connection.cursor() as cursor:
+            # The session outlives the test: later tests must not inherit the timeout.
+            cursor.execute("RESET lock_timeout")
     assert client.get(STATS).context["overall"]["with_agreement"] == 3
 
 
