@@ -37,7 +37,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -54,7 +53,6 @@ from hubplan import suitability
 from hubplan.privacy import visible
 from hubs import selectors as hub_selectors
 from hubs.models import Hub, HubMonthlyUse, PremisesCandidate
-from mapping import analysis
 from mapping import selectors as survey_selectors
 from mapping.models import Municipality, Organisation, SurveyResponse, SurveyRound
 from remoteagreements import selectors as agreement_selectors
@@ -210,53 +208,20 @@ def survey_by_kommun(
 ) -> tuple[SurveyRound | None, dict[str, dict]]:
     """Home kommun → commuters, potential hub users and what N hub days a week save a year.
 
-    One query grouped by home kommun and mode: the counts are summed over the modes
-    here, the travel sums (only answers with distance, time, days and mode) go to
-    :func:`mapping.analysis.hub_savings` per kommun.
+    The round's hub potential query (:func:`mapping.selectors.hub_savings_by_home`)
+    over the filtered answers.
     """
     survey_round, qs = survey_responses(filters)
     if survey_round is None:
         return None, {}
     if codes is not None:
         qs = qs.filter(home_municipality__in=codes)
-    days = analysis.hub_days_saved(filters.hub_days, F("commute_days_per_week"))
-    potential = survey_selectors.COMMUTER & survey_selectors.POSITIVE
-    travelled = (
-        potential
-        & Q(distance_km__isnull=False, travel_minutes__isnull=False)
-        & Q(commute_days_per_week__isnull=False)
-        & ~Q(mode="")
-    )
-    rows = (
-        qs.values("home_municipality", "mode")
-        .annotate(
-            commuters=Count("pk", filter=survey_selectors.COMMUTER),
-            potential=Count("pk", filter=potential),
-            km_days=Sum(
-                ExpressionWrapper(F("distance_km") * days, output_field=_DAYS_FIELD),
-                filter=travelled,
-            ),
-            minute_days=Sum(
-                ExpressionWrapper(F("travel_minutes") * days, output_field=_DAYS_FIELD),
-                filter=travelled,
-            ),
-        )
-        .order_by()
-    )
-    counts: dict[str, dict] = {}
-    by_home: dict[str, list] = {}
-    for row in rows:
-        code = row["home_municipality"]
-        c = counts.setdefault(code, {"commuters": 0, "potential": 0})
-        c["commuters"] += row["commuters"]
-        c["potential"] += row["potential"]
-        if row["km_days"] is not None:
-            by_home.setdefault(code, []).append(row)
     out = {}
-    for code, c in counts.items():
-        saved = analysis.hub_savings(by_home.get(code, []))
+    for code, home in survey_selectors.hub_savings_by_home(qs, filters.hub_days).items():
+        saved = home["saved"]
         out[code] = {
-            **c,
+            "commuters": home["commuters"],
+            "potential": home["potential"],
             "hours_saved": saved.hours,
             "km_saved": saved.km,
             "co2_saved_kg": saved.co2_kg,

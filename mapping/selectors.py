@@ -198,51 +198,64 @@ def travel_by_mode(survey_round) -> list[dict]:
     return _weekly_sums(qs, F("commute_days_per_week"))
 
 
-def hub_potential(survey_round, hub_days) -> list[dict]:
-    """Per home kommun: potential hub users (living there, working elsewhere, yes or maybe)
-    and the weekly sums saved if each works ``hub_days`` days a week from a local hub
-    (never more days than they commute)."""
+def hub_savings_by_home(responses: QuerySet, hub_days) -> dict[str, dict]:
+    """Home kommun code → commuters, potential hub users (living there, working
+    elsewhere, yes or maybe) and what they save a year (:class:`analysis.Yearly`) if each
+    works ``hub_days`` days a week from a local hub (:func:`analysis.hub_days_saved`).
+
+    The one query behind the round's hub potential and the kommun comparison: grouped
+    by home kommun and mode, the counts summed over the modes here, the travel sums
+    (only potential users' answers with distance, time, days and a mode) turned into a
+    year per kommun by :func:`analysis.hub_savings`.
+    """
     days = analysis.hub_days_saved(hub_days, F("commute_days_per_week"))
-    travelled = Q(
-        distance_km__isnull=False, travel_minutes__isnull=False, commute_days_per_week__isnull=False
-    ) & ~Q(mode="")
-    # One query by home kommun and mode: users are summed over the modes, the travel
-    # sums count only answers with distance, time, days and a mode.
+    potential = COMMUTER & POSITIVE
+    travelled = (
+        potential
+        & Q(distance_km__isnull=False, travel_minutes__isnull=False)
+        & Q(commute_days_per_week__isnull=False)
+        & ~Q(mode="")
+    )
+    sum_field = DecimalField(max_digits=12, decimal_places=2)
     rows = (
-        survey_round.responses.filter(COMMUTER & POSITIVE)
-        .values("home_municipality", "mode", name=F("home_municipality__name"))
+        responses.values("home_municipality", "mode", name=F("home_municipality__name"))
         .annotate(
-            n=Count("id"),
+            commuters=Count("id", filter=COMMUTER),
+            potential=Count("id", filter=potential),
             km_days=Sum(
-                ExpressionWrapper(
-                    F("distance_km") * days,
-                    output_field=DecimalField(max_digits=12, decimal_places=2),
-                ),
+                ExpressionWrapper(F("distance_km") * days, output_field=sum_field),
                 filter=travelled,
             ),
             minute_days=Sum(
-                ExpressionWrapper(
-                    F("travel_minutes") * days,
-                    output_field=DecimalField(max_digits=12, decimal_places=2),
-                ),
+                ExpressionWrapper(F("travel_minutes") * days, output_field=sum_field),
                 filter=travelled,
             ),
         )
         .order_by()
     )
-    users: dict[str, dict] = {}
-    by_home: dict[str, list] = {}
+    by_home: dict[str, dict] = {}
+    travel: dict[str, list] = {}
     for row in rows:
         code = row["home_municipality"]
-        user_row = users.setdefault(code, {"name": row["name"], "n": 0})
-        user_row["n"] += row["n"]
+        home = by_home.setdefault(code, {"name": row["name"], "commuters": 0, "potential": 0})
+        home["commuters"] += row["commuters"]
+        home["potential"] += row["potential"]
         if row["km_days"] is not None:
-            by_home.setdefault(code, []).append(row)
-    out = []
-    for code, user_row in sorted(users.items(), key=lambda kv: kv[1]["name"]):
-        saved = analysis.hub_savings(by_home.get(code, []))
-        out.append({"code": code, "name": user_row["name"], "n": user_row["n"], "saved": saved})
-    return out
+            travel.setdefault(code, []).append(row)
+    for code, home in by_home.items():
+        home["saved"] = analysis.hub_savings(travel.get(code, []))
+    return by_home
+
+
+def hub_potential(survey_round, hub_days) -> list[dict]:
+    """Per home kommun with potential hub users, by name: their number (``n``) and what
+    ``hub_days`` days a week from a local hub save (:func:`hub_savings_by_home`)."""
+    homes = hub_savings_by_home(survey_round.responses.all(), hub_days)
+    return [
+        {"code": code, "name": home["name"], "n": home["potential"], "saved": home["saved"]}
+        for code, home in sorted(homes.items(), key=lambda kv: kv[1]["name"])
+        if home["potential"]
+    ]
 
 
 def potential_hub_users_by_municipality(survey_round=None) -> dict[str, int]:

@@ -210,3 +210,30 @@ def test_a_past_year_counts_as_on_its_last_day(client_for, hr_user, reference_da
     assert (rows[KROKOM]["with_agreement"], rows[KROKOM]["occupancy"]) == (0, None)
     # Only the long activity ran that year, and it was not yet overdue then.
     assert (rows[BERG]["activities"], rows[BERG]["overdue"]) == (1, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hub_days", [1, 3])
+def test_the_comparison_and_the_rounds_hub_potential_give_the_same_figures(
+    reference_data, hub_days
+):
+    """One query behind both (mapping.selectors.hub_savings_by_home): the same users and savings."""
+    from hubplan import dashboards
+    from mapping import selectors as survey_selectors
+
+    data = build()
+    used_round, by_kommun = dashboards.survey_by_kommun(
+        dashboards.Filters(survey_round=data["round"], hub_days=hub_days)
+    )
+    assert used_round == data["round"]
+    potential = survey_selectors.hub_potential(data["round"], hub_days)
+    assert potential, "the build has potential hub users"
+    assert {p["code"] for p in potential} == {c for c, k in by_kommun.items() if k["potential"]}
+    for p in potential:
+        kommun = by_kommun[p["code"]]
+        assert (kommun["potential"], kommun["hours_saved"], kommun["km_saved"]) == (
+            p["n"],
+            p["saved"].hours,
+            p["saved"].km,
+        )
+    assert by_kommun[KROKOM]["potential"] == _direct(KROKOM, hub_days)["potential"]
