@@ -71,17 +71,17 @@ def test_the_dashboard_query_count_does_not_grow_with_data(client_for, viewer, r
 
 
 @pytest.mark.django_db
-def test_the_agreement_trend_from_the_statistics_snapshot_is_the_counted_one(
+def test_the_agreement_trend_from_the_cached_statistics_is_the_counted_one(
     client_for, hr_user, reference_data
 ):
     build()
     client = client_for(hr_user)
-    counted = client.get("/").context["agreement_chart"]  # no snapshot yet: counted
-    client.get("/agreements/stats/")  # stores the snapshot
+    counted = client.get("/").context["agreement_chart"]  # no cached statistics yet: counted
+    client.get("/agreements/stats/")  # caches the statistics
     pagecache.clear()
     with CaptureQueriesContext(connection) as queries:
-        from_snapshot = client.get("/").context["agreement_chart"]
-    assert from_snapshot == counted
+        from_cache = client.get("/").context["agreement_chart"]
+    assert from_cache == counted
     assert counted["data"][0]["y"][-1] == 8
     # The month-end counts (COUNT DISTINCT employee per month) were not run again.
     assert not any("COUNT(DISTINCT" in q["sql"] for q in queries.captured_queries)

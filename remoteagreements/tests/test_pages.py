@@ -380,7 +380,7 @@ def test_the_list_query_count_does_not_grow_with_rows(
         while DistanceAgreement.objects.count() < target:
             _active(EmployeeFactory(manager=manager))
         for name in ("agreements:list", "agreements:employee-list", "agreements:stats"):
-            # The first view after a write recomputes the statistics snapshot; that one is
+            # The first view after a write recomputes the cached statistics; that one is
             # counted in test_statistics.py, here the views everyone gets.
             client.get(reverse(name))
             with CaptureQueriesContext(connection) as ctx:
